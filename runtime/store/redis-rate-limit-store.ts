@@ -9,9 +9,13 @@
  *   time between taking a slot and the request reaching the server varies by a few ms to tens
  *   of ms (event loop, GC, network); without the margin two such delays could put limit + 1
  *   arrivals into one server-side window.
- * - Fallback (see `RedisConnection`): the local limiter gets this process's share of the budget,
- *   limit ÷ processes seen recently (every acquire registers its process in a sorted set), and
- *   its window already holds this process's recent sends, so the switch does not open a burst.
+ * - Fallback (see `RedisConnection`): each process limits itself locally to its share of the
+ *   budget, limit ÷ N processes (every acquire registers its process in a sorted set, so N is
+ *   the number seen recently). The local window already holds this process's recent sends
+ *   (mirrored on every acquire), so the switch opens no burst. For the first window of the
+ *   outage, when the shared window still holds everyone's sends from before (R at the last
+ *   answer, own_i of them ours), process i may send own_i + (limit − R) ÷ N: summed over the
+ *   processes that is at most the limit, however unevenly the budget was used before.
  *   When Redis is back, the sends made meanwhile are written into the shared window (as ages,
  *   so again no clock is compared) before anyone acquires through Redis again.
  */
@@ -31,16 +35,16 @@ redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - presence)
 redis.call('PEXPIRE', KEYS[3], presence)
 local processes = redis.call('ZCARD', KEYS[3])
 local paused = redis.call('PTTL', KEYS[2])
-if paused > 0 then return {paused, processes} end
+if paused > 0 then return {paused, processes, -1} end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 local count = redis.call('ZCARD', KEYS[1])
 if count < limit then
   redis.call('ZADD', KEYS[1], now, ARGV[3])
   redis.call('PEXPIRE', KEYS[1], window)
-  return {0, processes}
+  return {0, processes, count + 1}
 end
 local edge = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
-return {math.max(1, tonumber(edge[2]) + window - now), processes}
+return {math.max(1, tonumber(edge[2]) + window - now), processes, count}
 `);
 
 const PAUSE = defineScript(`
@@ -79,6 +83,10 @@ export class RedisRateLimitStore implements RateLimitStore {
   /** Window (with margin) last used per key: what to replay after an outage. */
   readonly #windows = new Map<string, number>();
   #processes = 1;
+  /** Per key: the shared window's count at the last answer from Redis. */
+  readonly #lastSeen = new Map<string, { count: number; at: number }>();
+  /** Per key, while on the fallback: the limit of the outage's first window, and its end. */
+  readonly #outages = new Map<string, { limit: number; until: number }>();
   #sequence = 0;
   #outageStartedAt = 0;
 
@@ -95,12 +103,13 @@ export class RedisRateLimitStore implements RateLimitStore {
     this.#windows.set(key, window);
     if (this.#redis.healthy) {
       try {
-        const [wait, processes] = (await this.#redis.eval(
+        const [wait, processes, count] = (await this.#redis.eval(
           ACQUIRE,
           [this.#key('rl', key), this.#key('pause', key), this.#key('processes')],
           [limit, window, `${this.#instance}:${++this.#sequence}`, this.#instance],
-        )) as [number, number];
+        )) as [number, number, number];
         this.#processes = Number(processes) || 1;
+        if (Number(count) >= 0) this.#lastSeen.set(key, { count: Number(count), at: Date.now() });
         // Mirror our own sends locally, so a fallback starts from what this process really sent.
         if (Number(wait) === 0) this.#local.tryAcquire(key, Number.POSITIVE_INFINITY, window);
         return Number(wait);
@@ -110,8 +119,23 @@ export class RedisRateLimitStore implements RateLimitStore {
       }
     }
     this.#outageStartedAt ||= Date.now();
-    const share = Math.max(1, Math.floor(limit / (this.#fixedProcesses ?? this.#processes)));
-    return this.#local.tryAcquire(key, share, window);
+    const localLimit = this.#fallbackLimit(key, limit, window);
+    if (localLimit === 0) return Math.max(1, this.#outages.get(key)!.until - Date.now());
+    return this.#local.tryAcquire(key, localLimit, window);
+  }
+
+  #fallbackLimit(key: string, limit: number, window: number): number {
+    const now = Date.now();
+    const processes = this.#fixedProcesses ?? this.#processes;
+    let outage = this.#outages.get(key);
+    if (!outage) {
+      const own = this.#local.recent(key, window).length;
+      const last = this.#lastSeen.get(key);
+      const shared = last && now - last.at < window ? Math.max(last.count, own) : own;
+      outage = { limit: own + Math.floor(Math.max(0, limit - shared) / processes), until: now + window };
+      this.#outages.set(key, outage);
+    }
+    return now < outage.until ? outage.limit : Math.max(1, Math.floor(limit / processes));
   }
 
   async pauseUntil(key: string, untilEpochMs: number): Promise<void> {
@@ -146,5 +170,6 @@ export class RedisRateLimitStore implements RateLimitStore {
       if (pause > 0) await run(PAUSE, [this.#key('pause', key)], [Math.ceil(pause)]);
     }
     this.#outageStartedAt = 0;
+    this.#outages.clear();
   }
 }
