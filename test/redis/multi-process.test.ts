@@ -54,8 +54,13 @@ describe.skipIf(!redisServerPath)('many processes sharing a Redis store', () => 
     await redis?.stop();
   });
 
-  it('keeps 4 processes × 500 calls within 100 requests per rolling 2 s, counted where they arrive', { timeout: 90_000 }, async () => {
-    pool = await startWorkers(Array.from({ length: 4 }, () => config({ calls: 500, concurrency: 8, rateLimit: { requests: 100, intervalMs: 2_000 } })));
+  it('keeps 4 processes × 500 calls within 100 requests per rolling 2 s, counted where they arrive', { timeout: 120_000 }, async () => {
+    // Logto counts arrivals; what the store controls is when slots are taken. On a loaded
+    // 2-core CI machine a process can be descheduled for 100–200 ms between the two, so the
+    // margin here is wider than the 100 ms default (which covers a network's jitter).
+    pool = await startWorkers(
+      Array.from({ length: 4 }, () => config({ calls: 500, concurrency: 2, marginMs: 250, rateLimit: { requests: 100, intervalMs: 2_000 } })),
+    );
     const results = await pool.run();
     expect(results.flatMap((result) => result.failures)).toEqual([]);
     expect(results.flatMap((result) => result.warnings)).toEqual([]); // Redis all along
@@ -64,10 +69,10 @@ describe.skipIf(!redisServerPath)('many processes sharing a Redis store', () => 
     expect(new Set(ids).size).toBe(2_000);
     const arrivals = apiCalls().map((request) => request.monotonic);
     expect(maxInRollingWindow(arrivals, 2_000)).toBeLessThanOrEqual(100);
-    // …and the budget is used: 2 000 calls need at least 19 windows after the first burst.
+    // …and the budget is used: after the first burst, 19 more windows of 2 s + 250 ms.
     const spanMs = Math.max(...arrivals) - Math.min(...arrivals);
-    expect(spanMs).toBeGreaterThan(19 * 2_000 * 0.98);
-    expect(spanMs).toBeLessThan(19 * 2_000 * 1.15);
+    expect(spanMs).toBeGreaterThan(19 * 2_250 * 0.98);
+    expect(spanMs).toBeLessThan(19 * 2_250 * 1.1);
   });
 
   it('makes exactly 1 token request for 8 processes starting cold at once', async () => {

@@ -16,9 +16,10 @@ export interface WorkerConfig {
   calls: number;
   concurrency: number;
   rateLimit: { requests: number; intervalMs: number };
-  /** Redis store call timeout and recheck interval (ms). */
+  /** Redis store options (ms). */
   storeTimeoutMs?: number;
   recheckMs?: number;
+  marginMs?: number;
 }
 
 export interface WorkerResult {
@@ -49,6 +50,7 @@ function setUp(config: WorkerConfig) {
   const store = createRedisStore(redis, {
     timeoutMs: config.storeTimeoutMs,
     recheckMs: config.recheckMs,
+    marginMs: config.marginMs,
     logger: { warn: (message) => warnings.push(message) },
   });
   const { rateLimit, tokens } = store.open({ endpoint: config.endpoint, clientId: config.clientId });
@@ -87,7 +89,7 @@ function setUp(config: WorkerConfig) {
         continue;
       }
       const response = await fetch(`${config.endpoint}/api/users?page=1&page_size=1`, {
-        headers: { authorization, 'x-call-id': callId },
+        headers: { authorization, 'x-call-id': callId, 'x-acquired-at': String(Date.now()) },
       });
       await response.arrayBuffer();
       if (response.status === 429) {
