@@ -223,7 +223,12 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   done('emit types', `schema.ts ${(schema.length / 1e6).toFixed(2)} MB`);
   const wrappers = await emitWrappers(model, { runtimeImport, specSha256: bodySha256! });
   done('emit wrappers', `${wrappers.size} files`);
-  const nameMapText = `${JSON.stringify({ '//': bannerText(bodySha256!), ...sortKeys(model.nameMap) }, null, 2)}\n`;
+  const sortedNames = Object.fromEntries(
+    Object.keys(model.nameMap)
+      .sort()
+      .map((operationId) => [operationId, { namespace: model.nameMap[operationId].namespace, method: model.nameMap[operationId].method }]),
+  );
+  const nameMapText = `${JSON.stringify({ '//': bannerText(bodySha256!), ...sortedNames }, null, 2)}\n`;
   const unformatted = [
     { path: 'schema.ts', text: schema },
     ...[...wrappers].map(([path, content]) => ({ path, text: content })),
