@@ -74,12 +74,12 @@ export async function pullSpec(
   return { status: 'ok', text, etag: response.headers.get('etag'), sha256: sha256(text) };
 }
 
-export async function readSpecFile(file: string): Promise<string> {
+export async function readSpecFile(file: string, label = file): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new GeneratorError(code === 'ENOENT' ? 'file not found' : `cannot read: ${(error as Error).message}`, { file });
+    throw new GeneratorError(code === 'ENOENT' ? 'file not found' : `cannot read: ${(error as Error).message}`, { file: label });
   }
 }
 
@@ -95,12 +95,13 @@ export async function parseSpecText(text: string, file: string): Promise<unknown
     }
   }
   const YAML = await import('yaml');
-  const document = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const document = YAML.parseDocument(text, { uniqueKeys: true });
   if (document.errors.length > 0) {
     const [first] = document.errors;
     const at = first.linePos?.[0];
     const where = at ? ` at line ${at.line}, column ${at.col}` : '';
-    throw new GeneratorError(`is neither JSON nor valid YAML${where}: ${first.message.split('\n')[0]}`, { file, pointer: '' });
+    const problem = first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    throw new GeneratorError(`is neither JSON nor valid YAML${where}: ${problem}`, { file, pointer: '' });
   }
   const value: unknown = document.toJS({ maxAliasCount: -1 });
   if (value === null || typeof value !== 'object') {

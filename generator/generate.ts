@@ -163,7 +163,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     }
   } else {
     const file = resolve(cwd, specArgument);
-    text = await readSpecFile(file);
+    text = await readSpecFile(file, specArgument);
     origin = 'file';
     specFile = specArgument;
     source = relative(cwd, file).split(sep).join('/');
