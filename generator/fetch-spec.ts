@@ -112,8 +112,9 @@ export async function parseSpecText(text: string, file: string): Promise<unknown
 
 function describeJsonError(text: string, error: Error): string {
   const position = /position (\d+)/.exec(error.message);
-  if (!position) return error.message;
-  const offset = Number(position[1]);
+  // "Unexpected end of JSON input" carries no position: the problem is at the very end.
+  if (!position && !/end of JSON input/.test(error.message)) return error.message;
+  const offset = position ? Number(position[1]) : text.length;
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   const column = offset - before.lastIndexOf('\n');
