@@ -108,7 +108,7 @@ describe('ClientCredentialsTokenSource over HTTP', () => {
 
   it('fails with LogtoAuthError 401 invalid_client for a bad secret', async () => {
     fake = await startFakeLogto();
-    const error = await listUsers(clientFor(fake, { clientSecret: 'wrong-secret' })).catch((e) => e);
+    const error = await listUsers(clientFor(fake, { clientSecret: 'wrong-secret' })).catch((e: any) => e);
     expect(error).toBeInstanceOf(LogtoAuthError);
     expect(error).toMatchObject({ status: 401, error: 'invalid_client', errorDescription: 'client authentication failed' });
     expect(error.message).toContain('check clientId');
@@ -116,13 +116,13 @@ describe('ClientCredentialsTokenSource over HTTP', () => {
 
   it('fails with LogtoAuthError 400 invalid_client for an unknown client id', async () => {
     fake = await startFakeLogto();
-    const error = await listUsers(clientFor(fake, { clientId: 'nobody' })).catch((e) => e);
+    const error = await listUsers(clientFor(fake, { clientId: 'nobody' })).catch((e: any) => e);
     expect(error).toMatchObject({ name: 'LogtoAuthError', status: 400, error: 'invalid_client' });
   });
 
   it('fails with LogtoAuthError 400 invalid_target for a resource Logto does not know', async () => {
     fake = await startFakeLogto();
-    const error = await listUsers(clientFor(fake, { resource: 'https://tenant.logto.app/api' })).catch((e) => e);
+    const error = await listUsers(clientFor(fake, { resource: 'https://tenant.logto.app/api' })).catch((e: any) => e);
     expect(error).toMatchObject({ name: 'LogtoAuthError', status: 400, error: 'invalid_target' });
     expect(error.message).toContain('https://tenant.logto.app/api');
   });
@@ -137,7 +137,7 @@ describe('ClientCredentialsTokenSource over HTTP', () => {
     fake = await startFakeLogto();
     fake.failTokenRequests(mode);
     const client = clientFor(fake);
-    const error = await listUsers(client).catch((e) => e);
+    const error = await listUsers(client).catch((e: any) => e);
     expect(error).toBeInstanceOf(LogtoAuthError);
     expect(error.message).toMatch(message);
     // Nothing was cached: the next call gets a good token.
@@ -147,7 +147,7 @@ describe('ClientCredentialsTokenSource over HTTP', () => {
   it('times out a stalled token request with its own timeout', async () => {
     fake = await startFakeLogto();
     fake.failTokenRequests('stall');
-    const error = await listUsers(clientFor(fake, { tokenTimeoutMs: 150 })).catch((e) => e);
+    const error = await listUsers(clientFor(fake, { tokenTimeoutMs: 150 })).catch((e: any) => e);
     expect(error).toBeInstanceOf(LogtoAuthError);
     expect(error.message).toMatch(/timed out after 150 ms/);
   });
@@ -155,7 +155,7 @@ describe('ClientCredentialsTokenSource over HTTP', () => {
   it('times out a token response whose body stalls', async () => {
     fake = await startFakeLogto();
     fake.failTokenRequests('stall-body');
-    const error = await listUsers(clientFor(fake, { tokenTimeoutMs: 150 })).catch((e) => e);
+    const error = await listUsers(clientFor(fake, { tokenTimeoutMs: 150 })).catch((e: any) => e);
     expect(error).toBeInstanceOf(LogtoAuthError);
     expect(error.message).toMatch(/timed out/);
   });

@@ -52,7 +52,7 @@ describe('per-operation security', () => {
   });
 
   it('fails clearly, without sending anything, when a user operation has no user token', async () => {
-    const error = await getMyAccount(client).catch((e) => e);
+    const error = await getMyAccount(client).catch((e: any) => e);
     expect(error).toBeInstanceOf(LogtoError);
     expect(error.message).toMatch(/GetProfile .* end user's access token: pass \{ userToken \}/);
     expect(fake.counters.requests).toBe(0);
@@ -110,7 +110,7 @@ describe('401 replay', () => {
 
   it('gives up with the 401 when the replay is rejected too', async () => {
     fake.intercept((request) => (request.path === '/api/users' ? { type: 'respond', status: 401, body: { code: 'auth.unauthorized', message: 'Unauthorized. Please check credentials and its scope.' } } : undefined));
-    const error = await listUsers(client).catch((e) => e);
+    const error = await listUsers(client).catch((e: any) => e);
     expect(error).toBeInstanceOf(LogtoUnauthorizedError);
     expect(error).toMatchObject({ status: 401, kind: 'unauthorized', code: 'auth.unauthorized' });
     expect(fake.requestsTo('/api/users')).toHaveLength(2);
@@ -118,7 +118,7 @@ describe('401 replay', () => {
   });
 
   it('does not replay a 401 for a user-token operation', async () => {
-    const error = await getMyAccount(client, {}, { userToken: 'not-a-user-token' }).catch((e) => e);
+    const error = await getMyAccount(client, {}, { userToken: 'not-a-user-token' }).catch((e: any) => e);
     expect(error).toMatchObject({ status: 401, code: 'auth.unauthorized' });
     expect(fake.requestsTo('/api/my-account')).toHaveLength(1);
   });
@@ -126,7 +126,7 @@ describe('401 replay', () => {
 
 describe('errors', () => {
   it('throws LogtoNotFoundError with Logto code, message, method, path and headers', async () => {
-    const error = await getUser(client, { path: { userId: 'missing id' } }).catch((e) => e);
+    const error = await getUser(client, { path: { userId: 'missing id' } }).catch((e: any) => e);
     expect(error).toBeInstanceOf(LogtoNotFoundError);
     expect(error).toBeInstanceOf(LogtoApiError);
     expect(error).toMatchObject({ status: 404, kind: 'not_found', code: 'entity.not_found', logtoMessage: 'The resource does not exist.', method: 'GET', path: '/api/users/missing%20id' });
@@ -135,7 +135,7 @@ describe('errors', () => {
   });
 
   it('carries guard.invalid_input details and data', async () => {
-    const error = await createUser(client, { body: { primaryEmail: 'nope' } }).catch((e) => e);
+    const error = await createUser(client, { body: { primaryEmail: 'nope' } }).catch((e: any) => e);
     expect(error).toBeInstanceOf(LogtoBadRequestError);
     expect(error).toMatchObject({ kind: 'bad_request', code: 'guard.invalid_input', details: 'Error in key path "primaryEmail": (invalid_string) Invalid' });
     expect(error.data).toMatchObject({ name: 'ZodError', issues: [{ path: ['primaryEmail'] }] });
@@ -147,10 +147,10 @@ describe('errors', () => {
     fake.enqueueFault({ type: 'server-error', status: 503 });
     await expect(listUsers(client)).rejects.toBeInstanceOf(LogtoServerError);
     const unknownRoute = defineOperation<{}, unknown>({ id: 'Nope', method: 'GET', path: '/api/nope', security: 'm2m', paginated: false, body: 'none' });
-    const error = await unknownRoute(client).catch((e) => e);
+    const error = await unknownRoute(client).catch((e: any) => e);
     expect(error).toMatchObject({ status: 404, kind: 'not_found', code: undefined, logtoMessage: 'Not Found' });
     fake.enqueueFault({ type: 'rate-limit', retryAfter: 3 });
-    const limited = await listUsers(client).catch((e) => e);
+    const limited = await listUsers(client).catch((e: any) => e);
     expect(limited).toMatchObject({ status: 429, kind: 'rate_limited' });
     expect(limited.headers.get('retry-after')).toBe('3');
   });

@@ -18,7 +18,7 @@ describe('timeouts', () => {
   it('times out a request the server never answers', async () => {
     fake.enqueueFault({ type: 'stall' });
     const started = performance.now();
-    const error = await listUsers(client).catch((e) => e);
+    const error = await listUsers(client).catch((e: any) => e);
     expect(error).toBeInstanceOf(LogtoTimeoutError);
     expect(error).toMatchObject({ timeoutMs: 200, method: 'GET', path: '/api/users' });
     expect(performance.now() - started).toBeLessThan(1000);
@@ -26,7 +26,7 @@ describe('timeouts', () => {
 
   it('times out while reading a body the server stalls after sending headers', async () => {
     fake.enqueueFault({ type: 'stall-body' });
-    const error = await listUsers(client).catch((e) => e);
+    const error = await listUsers(client).catch((e: any) => e);
     expect(error).toBeInstanceOf(LogtoTimeoutError);
   });
 
@@ -61,7 +61,7 @@ describe('cancellation', () => {
     fake.enqueueFault({ type: 'stall-body' });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    const error = await listUsers(client, {}, { signal: controller.signal, timeoutMs: 5000 }).catch((e) => e);
+    const error = await listUsers(client, {}, { signal: controller.signal, timeoutMs: 5000 }).catch((e: any) => e);
     expect(error).toBeInstanceOf(DOMException);
     expect(error.name).toBe('AbortError');
   });
@@ -88,7 +88,7 @@ describe('cancellation', () => {
 describe('connection failures', () => {
   it('turns a reset before the response into LogtoConnectionError', async () => {
     fake.enqueueFault({ type: 'reset' });
-    const error = await listUsers(client).catch((e) => e);
+    const error = await listUsers(client).catch((e: any) => e);
     expect(error).toBeInstanceOf(LogtoConnectionError);
     expect(error.message).toMatch(/^GET \/api\/users failed: fetch failed/);
   });
@@ -105,7 +105,7 @@ describe('connection failures', () => {
     const port = (probe.address() as { port: number }).port;
     await new Promise((resolve) => probe.close(resolve)); // nothing listens there now
     const offline = createLogtoClient({ endpoint: `http://127.0.0.1:${port}`, logger: { warn: () => {} } });
-    const error = await getStatus(offline).catch((e) => e);
+    const error = await getStatus(offline).catch((e: any) => e);
     expect(error).toBeInstanceOf(LogtoConnectionError);
     expect(error.message).toContain('ECONNREFUSED');
   });
