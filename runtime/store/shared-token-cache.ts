@@ -7,7 +7,7 @@
  * release. Processes that find the lock taken poll with backoff until the token appears or
  * the lock frees up, and fetch on their own only after `waitMs` so no caller hangs.
  *
- * Only `{ accessToken, scope }` is stored, encrypted by `TokenCipher` with a key derived from
+ * Only `{ accessToken, scope, lifetimeMs }` is stored, encrypted by `TokenCipher` with a key derived from
  * the client secret; the expiry is the store's own TTL (no client clock involved).
  */
 import { TokenCipher } from './token-cipher.js';
@@ -18,6 +18,8 @@ export interface SharedToken {
   scope?: string;
   /** Lifetime left when it was handed out, in milliseconds. */
   expiresInMs: number;
+  /** Its whole lifetime (`expires_in`), in milliseconds; defaults to `expiresInMs`. */
+  lifetimeMs?: number;
 }
 
 export interface SharedTokenCacheOptions {
@@ -55,25 +57,31 @@ export class SharedTokenCache {
   }
 
   /**
-   * A token with more than `minTtlMs` left: the shared one, or one that `fetchToken` fetches
-   * (at most one process at a time does). `fetchToken`'s errors reach the caller unchanged.
+   * A token with more than the leeway left (at most half its lifetime, as in
+   * `ClientCredentialsTokenSource`): the shared one, or one that `fetchToken` fetches (at most
+   * one process at a time does). `rejectedToken`, a token the API just answered 401 to, is
+   * never handed out again. `fetchToken`'s errors reach the caller unchanged.
    */
-  async get(fetchToken: () => Promise<SharedToken>, minTtlMs: number): Promise<SharedToken> {
+  async get(fetchToken: () => Promise<SharedToken>, leewayMs: number, rejectedToken?: string): Promise<SharedToken> {
     const deadline = Date.now() + this.#waitMs;
+    const usable = (token: SharedToken | undefined): token is SharedToken =>
+      token !== undefined && token.accessToken !== rejectedToken;
+    const fresh = (token: SharedToken | undefined): boolean =>
+      usable(token) && token.expiresInMs > Math.min(leewayMs, (token.lifetimeMs ?? token.expiresInMs) / 2);
     for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
       const entry = await this.#read();
-      if (entry && entry.expiresInMs > minTtlMs) return entry;
+      if (fresh(entry)) return entry!;
       const lockId = await this.#store.lock(this.#lockKey, this.#lockMs);
       if (lockId) {
         try {
-          const fresh = await this.#read();
-          return fresh && fresh.expiresInMs > minTtlMs ? fresh : await this.#fetchAndStore(fetchToken);
+          const again = await this.#read();
+          return fresh(again) ? again! : await this.#fetchAndStore(fetchToken);
         } finally {
           await this.#store.unlock(this.#lockKey, lockId);
         }
       }
       // Another process is refreshing: a token that is merely inside the leeway still works.
-      if (entry && entry.expiresInMs > STALE_FLOOR_MS) return entry;
+      if (usable(entry) && entry.expiresInMs > STALE_FLOOR_MS) return entry;
       if (Date.now() >= deadline) return this.#fetchAndStore(fetchToken);
       await sleep(Math.min(delay, Math.max(1, deadline - Date.now())));
     }
@@ -98,9 +106,13 @@ export class SharedTokenCache {
     const plain = await this.#cipher.decrypt(sealed);
     if (plain === undefined) return undefined; // another secret (rotation) or tampered: a miss
     try {
-      const { accessToken, scope } = JSON.parse(plain) as { accessToken?: unknown; scope?: unknown };
+      const { accessToken, scope, lifetimeMs } = JSON.parse(plain) as { accessToken?: unknown; scope?: unknown; lifetimeMs?: unknown };
       if (typeof accessToken !== 'string' || !accessToken) return undefined;
-      return typeof scope === 'string' ? { accessToken, scope } : { accessToken };
+      return {
+        accessToken,
+        ...(typeof scope === 'string' && { scope }),
+        ...(typeof lifetimeMs === 'number' && { lifetimeMs }),
+      };
     } catch {
       return undefined;
     }
@@ -108,7 +120,8 @@ export class SharedTokenCache {
 
   async #fetchAndStore(fetchToken: () => Promise<SharedToken>): Promise<SharedToken> {
     const token = await fetchToken();
-    const sealed = await this.#cipher.encrypt(JSON.stringify({ accessToken: token.accessToken, scope: token.scope }));
+    const { accessToken, scope, lifetimeMs = token.expiresInMs } = token;
+    const sealed = await this.#cipher.encrypt(JSON.stringify({ accessToken, scope, lifetimeMs }));
     await this.#store.set(this.#key, sealed, token.expiresInMs);
     return token;
   }
