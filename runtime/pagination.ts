@@ -48,7 +48,7 @@ export interface Page<Item> {
 
 export interface PaginatedIterator<Item> extends AsyncIterable<Item> {
   /** Iterates page by page instead of item by item. Each call starts a new iteration. */
-  pages(): AsyncIterableIterator<Page<Item>>;
+  pages(): AsyncGenerator<Page<Item>, void, undefined>;
   /**
    * Collects the items into an array. A cap is required, so a list that turns out to be
    * huge cannot exhaust memory by accident: pass `{ maxItems: Infinity }` to opt out.

@@ -147,7 +147,7 @@ describe('malformed Link headers', () => {
     expect(failure.message).toMatch(message);
     expect(failure.message).toContain('page 2');
     expect([failure.page, failure.pageSize, failure.status]).toEqual([2, 100, 200]);
-    // Nothing already fetched is lost: page 1 and 2's items were... page 2 is the one in doubt.
+    // Page 1's items were delivered; page 2 is the one whose successor is in doubt.
     expect(seen).toEqual(ids(100));
   });
 });
