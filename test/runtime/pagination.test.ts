@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { bindNamespace } from '../../runtime/bind.js';
 import { LogtoClient } from '../../runtime/client.js';
 import { definePaginatedOperation, type OperationDescriptor } from '../../runtime/operation.js';
-import { paginate, PaginationError, type Page, type PageFailure } from '../../runtime/pagination.js';
+import { paginate, PaginationError, type Page, type PageFailure, type PaginatedIterator } from '../../runtime/pagination.js';
 import { startPagedListServer, userAt, type PagedListServer, type UserItem } from './paged-list-server.js';
 
 type ListParams = { query?: { page?: number; page_size?: number; search?: string } };
@@ -318,5 +318,32 @@ describe('bound client', () => {
     const users = await collect(bound.list.iterate({ query: { search: 'x' } }, { pageSize: 50 }));
     expect(users.map((user) => user.id)).toEqual(ids(130));
     expect(server.pagesRequested()).toEqual([2, 1, 2, 3]);
+  });
+});
+
+describe('types', () => {
+  const listRoleUsers = definePaginatedOperation<
+    { path: { id: string }; query?: { page?: number; page_size?: number; search?: string } },
+    UserItem
+  >({ id: 'ListRoleUsers', method: 'GET', path: '/api/roles/{id}/users', security: 'm2m', paginated: true, body: 'none' });
+
+  it('types items from the operation and params without page/page_size; required params stay required', () => {
+    expectTypeOf(paginate(client, listUsers)).toEqualTypeOf<PaginatedIterator<UserItem>>();
+    expectTypeOf(paginate(client, listRoleUsers, { path: { id: 'r1' }, query: { search: 'a' } })).toEqualTypeOf<PaginatedIterator<UserItem>>();
+    // @ts-expect-error path params are required
+    paginate(client, listRoleUsers);
+    // @ts-expect-error page_size is driven by the pageSize option (and refused at run time too)
+    expect(() => paginate(client, listRoleUsers, { path: { id: 'r1' }, query: { page_size: 5 } })).toThrow(/page_size/);
+    const bound = bindNamespace(client, { listRoleUsers, listUsers });
+    expectTypeOf(bound.listRoleUsers.iterate({ path: { id: 'r1' } }, { pageSize: 10 })).toEqualTypeOf<PaginatedIterator<UserItem>>();
+    // @ts-expect-error path params are required
+    bound.listRoleUsers.iterate();
+    expectTypeOf(bound.listUsers.iterate().pages()).toEqualTypeOf<AsyncGenerator<Page<UserItem>, void, undefined>>();
+    expect(server.log).toEqual([]); // all lazy: nothing was requested
+  });
+
+  it('rejects an operation whose descriptor is not paginated', () => {
+    const getUser = definePaginatedOperation<{}, UserItem>({ id: 'GetUser', method: 'GET', path: '/api/users/{userId}', security: 'm2m', paginated: false, body: 'none' });
+    expect(() => paginate(client, getUser)).toThrow('paginate(GetUser): the operation is not a paginated list');
   });
 });
