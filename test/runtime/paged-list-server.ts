@@ -60,10 +60,13 @@ export interface PagedListServer {
   url: string;
   state: ServerState;
   log: LoggedRequest[];
-  /** Pages requested on a route, in arrival order. */
+  /** Pages requested on a route, in arrival order (concurrent requests may arrive in any order). */
   pagesRequested(path?: string): (number | undefined)[];
   inFlight: () => number;
+  /** Most requests in flight at once since the last `reset()`. */
   maxInFlight: () => number;
+  /** Clears the request log and the in-flight high-water mark. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -163,6 +166,10 @@ export async function startPagedListServer(initial: Partial<ServerState> = {}): 
     pagesRequested: (path = '/api/users') => log.filter((entry) => entry.path === path).map((entry) => entry.page),
     inFlight: () => inFlight,
     maxInFlight: () => maxInFlight,
+    reset: () => {
+      log.length = 0;
+      maxInFlight = inFlight;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

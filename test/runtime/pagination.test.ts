@@ -37,7 +37,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 afterEach(() => {
-  server.log.length = 0;
+  server.reset();
   server.state.latency = () => 0;
   server.state.failOnce.clear();
   server.state.linkOverride = undefined;
@@ -61,7 +61,7 @@ describe('paginate over Logto pagination headers', () => {
         '<http://127.0.0.1:3001/users?page=3&page_size=20>; rel="last", ' +
         '<http://127.0.0.1:3001/users?page=3&page_size=20>; rel="next"',
     );
-    server.log.length = 0;
+    server.reset();
 
     const pages = await collect(paginate(client, listUsers, { query: { search: 'user' } }, { pageSize: 20 }).pages());
     expect(pages.map(({ page, items, pageSize, totalCount, totalCountIsCapped }) => [page, items.length, pageSize, totalCount, totalCountIsCapped])).toEqual([
@@ -235,8 +235,8 @@ describe('errors and cancellation', () => {
       break;
     }
     await sleep(50);
-    expect(server.pagesRequested()).toEqual([1, 2, 3, 4, 5]);
-    expect(server.log.slice(1).every((entry) => entry.aborted)).toBe(true);
+    expect(server.pagesRequested().sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(server.log.filter((entry) => entry.aborted).map((entry) => entry.page).sort()).toEqual([2, 3, 4, 5]);
     await sleep(350);
     expect(server.log).toHaveLength(5);
   });
@@ -256,8 +256,8 @@ describe('errors and cancellation', () => {
     expect(error).toBe(reason);
     expect(seen).toEqual(ids(200));
     await sleep(50);
-    expect(server.pagesRequested()).toEqual([1, 2, 3, 4]);
-    expect(server.log.filter((entry) => entry.aborted).map((entry) => entry.page)).toEqual([3, 4]);
+    expect(server.pagesRequested().sort()).toEqual([1, 2, 3, 4]);
+    expect(server.log.filter((entry) => entry.aborted).map((entry) => entry.page).sort()).toEqual([3, 4]);
   });
 
   it('rejects at once without a request when the signal is already aborted', async () => {
