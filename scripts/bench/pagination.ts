@@ -2,6 +2,9 @@
  * Benchmark (not a test): walking 10 000 users, 100 per page, from a loopback Logto-like
  * server that waits 5 ms before each page.
  *
+ * The server is the shared fake Logto (test/fake-logto: real bearer-token checks, Logto's
+ * exact Link/Total-Number headers), in this process.
+ *
  * - "sequential loop": what users of the official client write today — openapi-fetch `GET`,
  *   find rel="next" in the Link header, take its page number (the URL itself lacks `/api`),
  *   request that page, repeat;
@@ -20,7 +23,7 @@ import createClient from 'openapi-fetch';
 import { LogtoClient } from '../../runtime/client.js';
 import { definePaginatedOperation } from '../../runtime/operation.js';
 import { paginate } from '../../runtime/pagination.js';
-import { startPagedListServer, type UserItem } from '../../test/runtime/paged-list-server.js';
+import { startFakeLogto, type User } from '../../test/fake-logto/index.js';
 
 export interface PaginationBenchRow {
   variant: string;
@@ -39,7 +42,7 @@ export interface PaginationBenchOptions {
   runs?: number;
 }
 
-const listUsers = definePaginatedOperation<{ query?: { page?: number; page_size?: number } }, UserItem>({
+const listUsers = definePaginatedOperation<{ query?: { page?: number; page_size?: number } }, User>({
   id: 'ListUsers',
   method: 'GET',
   path: '/api/users',
@@ -52,7 +55,7 @@ type Paths = {
   '/api/users': {
     get: {
       parameters: { query?: { page?: number; page_size?: number } };
-      responses: { 200: { content: { 'application/json': UserItem[] } } };
+      responses: { 200: { content: { 'application/json': User[] } } };
     };
   };
 };
@@ -68,14 +71,15 @@ const collectGarbage = () => {
 
 export async function benchPagination(options: PaginationBenchOptions = {}): Promise<{ table: string; rows: PaginationBenchRow[] }> {
   const { items = 10_000, pageSize = 100, latencyMs = 5, runs = 7 } = options;
-  const server = await startPagedListServer({ total: items, latency: () => latencyMs });
-  const token = 'bench-token';
+  const server = await startFakeLogto({ latency: latencyMs, logBodies: false });
+  server.data.seedUsers(items);
+  const token = server.issueToken();
   try {
     const fetchClient = createClient<Paths>({ baseUrl: server.url });
     const client = new LogtoClient({ endpoint: server.url, getAccessToken: () => token });
     let checksum = 0;
-    const consume = (user: UserItem) => {
-      checksum += user.customData.index;
+    const consume = (user: User) => {
+      checksum += Number(user.id.slice(1)); // lazily seeded ids are `u` + the index
     };
 
     const variants: { name: string; walk: (sample: () => void) => Promise<void> }[] = [
@@ -121,7 +125,7 @@ export async function benchPagination(options: PaginationBenchOptions = {}): Pro
           peakHeap = Math.max(peakHeap, now.heapUsed);
           peakRss = Math.max(peakRss, now.rss);
         };
-        server.log.length = 0;
+        server.clearRequests();
         checksum = 0;
         const started = performance.now();
         await variant.walk(sample);
@@ -132,7 +136,7 @@ export async function benchPagination(options: PaginationBenchOptions = {}): Pro
         result.times.push(elapsed);
         result.heap = Math.max(result.heap, peakHeap - before.heapUsed);
         result.rss = Math.max(result.rss, peakRss - before.rss);
-        result.requests = server.log.length;
+        result.requests = server.requestsTo('/api/users').length;
       }
     }
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LogtoClient } from '../../runtime/client.js';
 import { definePaginatedOperation } from '../../runtime/operation.js';
 import { paginate } from '../../runtime/pagination.js';
-import { startPagedListServer, userAt, type PagedListServer, type UserItem } from './paged-list-server.js';
+import { startFakeLogto, type FakeLogto, type User } from '../fake-logto/index.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -19,7 +19,7 @@ const heapAfterGc = () => {
   return process.memoryUsage().heapUsed;
 };
 
-const listUsers = definePaginatedOperation<{ query?: { page?: number; page_size?: number } }, UserItem>({
+const listUsers = definePaginatedOperation<{ query?: { page?: number; page_size?: number } }, User>({
   id: 'ListUsers',
   method: 'GET',
   path: '/api/users',
@@ -28,15 +28,17 @@ const listUsers = definePaginatedOperation<{ query?: { page?: number; page_size?
   body: 'none',
 });
 
-let server: PagedListServer;
+let fake: FakeLogto;
 beforeAll(async () => {
-  server = await startPagedListServer({ total: 200_000 });
+  fake = await startFakeLogto({ logBodies: false });
+  fake.data.seedUsers(200_000); // generated page by page as requested, never all at once
 });
-afterAll(() => server.close());
+afterAll(() => fake.close());
 
 it('iterates 200 000 lazily generated users with flat heap (growth under 16 MB)', { timeout: 120_000 }, async () => {
-  const client = new LogtoClient({ endpoint: server.url, getAccessToken: () => 'token' });
-  const oneItemBytes = JSON.stringify(userAt(123_456)).length;
+  const token = fake.issueToken();
+  const client = new LogtoClient({ endpoint: fake.url, getAccessToken: () => token });
+  const oneItemBytes = JSON.stringify(fake.data.users.at(123_456)).length;
   // Retaining every item would cost at least 200 000 × its JSON size (~40 MB; measured 58 MB
   // of heap when the loop keeps them); we allow 16 MB.
   expect(200_000 * oneItemBytes).toBeGreaterThan(2 * 16 * 1024 * 1024);
@@ -46,14 +48,16 @@ it('iterates 200 000 lazily generated users with flat heap (growth under 16 MB)'
   let baseline = 0;
   let peakGrowth = 0;
   for await (const user of paginate(client, listUsers, undefined, { concurrency: 4 })) {
-    if (user.customData.index !== expectedIndex++) throw new Error(`out of order at ${count}: ${user.id}`);
+    if (user.id !== `u${String(expectedIndex++).padStart(11, '0')}`) throw new Error(`out of order at ${count}: ${user.id}`);
     count++;
-    // Baseline once sockets, JIT and buffers are warm; then sample along the way.
+    // Baseline once sockets, JIT and buffers are warm; then sample along the way. The fake's
+    // request log is cleared first: it is the server's memory, not the client's.
+    if (count % 10_000 === 0) fake.clearRequests();
     if (count === 10_000) baseline = heapAfterGc();
     else if (count > 10_000 && count % 20_000 === 0) peakGrowth = Math.max(peakGrowth, heapAfterGc() - baseline);
   }
   expect(count).toBe(200_000);
-  expect(server.log).toHaveLength(2000); // the last page carries no rel="next": no extra request
+  expect(fake.counters.apiRequests).toBe(2000); // the last page carries no rel="next": no extra request
   console.log(`heap growth over 200 000 items: ${(peakGrowth / 1024 / 1024).toFixed(1)} MB`);
   expect(peakGrowth).toBeLessThan(16 * 1024 * 1024);
 });
