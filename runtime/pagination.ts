@@ -82,7 +82,8 @@ export interface PageFailure {
   pageSize: number;
 }
 
-type PageQuery<Query> = Omit<NonNullable<Query>, 'page' | 'page_size'>;
+// Key remapping rather than `Omit`: it keeps optionality and index signatures intact.
+type PageQuery<Query> = { [Key in keyof NonNullable<Query> as Key extends 'page' | 'page_size' ? never : Key]: NonNullable<Query>[Key] };
 /** An operation's params without `query.page`/`query.page_size` (options drive those). */
 export type PageParams<Params> = Params extends { query?: infer Query }
   ? Omit<Params, 'query'> & ({} extends PageQuery<Query> ? { query?: PageQuery<Query> } : { query: PageQuery<Query> })
