@@ -10,6 +10,8 @@ import { ClientCredentialsTokenSource, ProvidedTokenSource, type TokenSource } f
 import { redactingLogger } from './log.js';
 import type { CallOptions, OperationClient, OperationDescriptor, RequestParams } from './operation.js';
 import { resolveOptions, type LogtoClientOptions } from './options.js';
+import type { RateLimitStore } from './rate-limit-store.js';
+import { SharedTokenCache, tokenCacheKey } from './store/shared-token-cache.js';
 import { Transport } from './transport.js';
 
 export type { LogtoClientOptions } from './options.js';
@@ -22,6 +24,8 @@ export class LogtoClient implements OperationClient {
   readonly #fetch: typeof globalThis.fetch;
   readonly #headers: Record<string, string> | undefined;
   readonly #clientId: string | undefined;
+  /** The `store` option's rate-limit side, for the limiter; undefined: in memory. */
+  readonly #rateLimitStore: RateLimitStore | undefined;
   #raw: Client<any> | undefined;
 
   constructor(options: LogtoClientOptions) {
@@ -32,8 +36,14 @@ export class LogtoClient implements OperationClient {
     this.#clientId = resolved.credentials?.clientId;
     const secret = resolved.credentials?.clientSecret;
     const logger = redactingLogger(resolved.logger, () => [secret, (this.#tokenSource as ClientCredentialsTokenSource | undefined)?.currentToken, resolved.userToken]);
+    const store = resolved.store?.open({ endpoint: resolved.endpoint, clientId: resolved.credentials?.clientId });
+    this.#rateLimitStore = store?.rateLimit;
+    const shared =
+      store && resolved.credentials
+        ? new SharedTokenCache({ store: store.tokens, key: tokenCacheKey(resolved.credentials), secret: resolved.credentials.clientSecret })
+        : undefined;
     this.#tokenSource = resolved.credentials
-      ? new ClientCredentialsTokenSource(resolved.credentials, { fetch: resolved.fetch, logger })
+      ? new ClientCredentialsTokenSource(resolved.credentials, { fetch: resolved.fetch, logger, shared })
       : resolved.getAccessToken
         ? new ProvidedTokenSource(resolved.getAccessToken)
         : undefined;

@@ -9,6 +9,7 @@
  */
 import { LogtoError } from './errors.js';
 import { consoleLogger, type LogtoLogger } from './log.js';
+import type { LogtoStore } from './store/store.js';
 import { DEFAULT_TIMEOUT_MS } from './timeout.js';
 
 export const DEFAULT_SCOPE = 'all';
@@ -38,6 +39,11 @@ export interface CommonOptions {
   userToken?: string;
   /** Asked for the end-user token when neither the call nor `userToken` gives one. */
   getUserToken?: UserTokenProvider;
+  /**
+   * Where the rate limit, the 429 pause and the M2M token are kept. Default: in this process.
+   * `createRedisStore(redis)` from `logto-mgmt/redis` shares them between processes and machines.
+   */
+  store?: LogtoStore;
 }
 
 export interface ClientCredentialsOptions {
@@ -104,6 +110,7 @@ export interface ResolvedOptions {
   /** Set for client credentials (Cloud or self-hosted). */
   credentials: ResolvedCredentials | undefined;
   getAccessToken: AccessTokenProvider | undefined;
+  store: LogtoStore | undefined;
 }
 
 function invalid(message: string): never {
@@ -170,6 +177,8 @@ export function resolveOptions(options: LogtoClientOptions): ResolvedOptions {
   }
   if (o.getAccessToken !== undefined && typeof o.getAccessToken !== 'function') invalid('`getAccessToken` must be a function');
 
+  if (o.store !== undefined && typeof o.store?.open !== 'function') invalid('`store` must come from createRedisStore() or createMemoryStore()');
+
   const fetchImpl = o.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== 'function') invalid('no `fetch` available: pass one in the options');
 
@@ -183,5 +192,6 @@ export function resolveOptions(options: LogtoClientOptions): ResolvedOptions {
     getUserToken: o.getUserToken,
     credentials,
     getAccessToken: o.getAccessToken,
+    store: o.store,
   };
 }

@@ -34,6 +34,16 @@ export interface SharedTokenCacheOptions {
   waitMs?: number;
 }
 
+/**
+ * The cache key of the token for one resource and scope (the store's prefix already tells the
+ * endpoint and client id apart). FNV-1a: short, stable, no dependency; not a secret anyway.
+ */
+export function tokenCacheKey({ resource, scope }: { resource: string; scope: string }): string {
+  let hash = 0x811c9dc5;
+  for (const char of `${resource} ${scope}`) hash = Math.imul(hash ^ char.codePointAt(0)!, 0x01000193) >>> 0;
+  return `m2m:${hash.toString(16).padStart(8, '0')}`;
+}
+
 /** Below this, a token may expire in flight: wait for the refresh instead. */
 const STALE_FLOOR_MS = 5_000;
 
