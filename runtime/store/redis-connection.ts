@@ -42,6 +42,8 @@ export function defineScript(source: string): RedisScript {
 
 export interface StoreLogger {
   warn(message: string): void;
+  /** Where "Redis is back" goes (default: nowhere; `console.info` for the default logger). */
+  info?(message: string): void;
 }
 
 export interface RedisConnectionOptions {
@@ -49,8 +51,10 @@ export interface RedisConnectionOptions {
   timeoutMs?: number;
   /** How often to check whether Redis is back while on the fallback (default 1 s). */
   recheckMs?: number;
-  /** Where the fallback warnings go (default `console`). */
+  /** Where the fallback warning goes (default `console`). */
   logger?: StoreLogger;
+  /** After a warning, further outages within this time are not warned about again (default 5 min). */
+  warnEveryMs?: number;
 }
 
 export type RecoverListener = (
@@ -69,7 +73,10 @@ export class RedisConnection {
   readonly #recheckMs: number;
   readonly #logger: StoreLogger;
   readonly #recoverListeners: RecoverListener[] = [];
+  readonly #warnEveryMs: number;
   #healthy = true;
+  #warnedAt = Number.NEGATIVE_INFINITY;
+  #outagesSinceWarning = 0;
   #recheck: ReturnType<typeof setInterval> | undefined;
   #checking = false;
 
@@ -77,7 +84,8 @@ export class RedisConnection {
     this.#run = scriptRunner(client);
     this.#timeoutMs = options.timeoutMs ?? 200;
     this.#recheckMs = options.recheckMs ?? 1_000;
-    this.#logger = options.logger ?? console;
+    this.#logger = options.logger ?? { warn: console.warn, info: console.info };
+    this.#warnEveryMs = options.warnEveryMs ?? 300_000;
   }
 
   /** False while the store runs on its local fallback. */
@@ -123,11 +131,18 @@ export class RedisConnection {
   #markDown(error: unknown): void {
     if (!this.#healthy) return;
     this.#healthy = false;
-    const reason = error instanceof Error ? error.message : String(error);
-    this.#logger.warn(
-      `logto-mgmt: Redis store unavailable (${reason}); using the local rate limiter and token cache, ` +
-        `checking Redis again every ${this.#recheckMs} ms`,
-    );
+    // One warning, not one per blip: a flapping or overloaded link would otherwise flood the log.
+    this.#outagesSinceWarning++;
+    if (Date.now() - this.#warnedAt >= this.#warnEveryMs) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const earlier = this.#outagesSinceWarning > 1 ? ` (${this.#outagesSinceWarning - 1} more outages since the last warning)` : '';
+      this.#logger.warn(
+        `logto-mgmt: Redis store unavailable (${reason})${earlier}; using the local rate limiter and token cache, ` +
+          `checking Redis again every ${this.#recheckMs} ms`,
+      );
+      this.#warnedAt = Date.now();
+      this.#outagesSinceWarning = 0;
+    }
     this.#recheck = setInterval(() => void this.#check(), this.#recheckMs);
     this.#recheck.unref?.();
   }
@@ -142,7 +157,7 @@ export class RedisConnection {
       for (const listener of this.#recoverListeners) await listener(run);
       this.close();
       this.#healthy = true;
-      this.#logger.warn('logto-mgmt: Redis store reachable again; back to the shared rate limit and token cache');
+      this.#logger.info?.('logto-mgmt: Redis store reachable again; back to the shared rate limit and token cache');
     } catch {
       // Still down (or a recovery listener failed): try again on the next tick.
     } finally {

@@ -4,8 +4,9 @@
  * time, each tagged `x-call-id: <worker>-<n>` so the server can tell lost and duplicated calls.
  */
 import { Redis } from 'ioredis';
+import * as users from '../../generated/operations/users.js';
+import { createLogtoClient, LogtoApiError } from '../../runtime/index.js';
 import { createRedisStore } from '../../runtime/store/redis.js';
-import { SharedTokenCache, type SharedToken } from '../../runtime/store/shared-token-cache.js';
 
 export interface WorkerConfig {
   worker: number;
@@ -20,6 +21,8 @@ export interface WorkerConfig {
   storeTimeoutMs?: number;
   recheckMs?: number;
   marginMs?: number;
+  /** Fetch the token during setup (default true); false for cold-start tests. */
+  warmToken?: boolean;
 }
 
 export interface WorkerResult {
@@ -53,33 +56,12 @@ function setUp(config: WorkerConfig) {
     marginMs: config.marginMs,
     logger: { warn: (message) => warnings.push(message) },
   });
-  const { rateLimit, tokens } = store.open({ endpoint: config.endpoint, clientId: config.clientId });
-  const tokenCache = new SharedTokenCache({ store: tokens, key: 'm2m', secret: config.clientSecret });
-  let local: Promise<SharedToken> | undefined;
-
-  const fetchToken = async (): Promise<SharedToken> => {
-    const response = await fetch(`${config.endpoint}/oidc/token`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${btoa(`${config.clientId}:${config.clientSecret}`)}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({ grant_type: 'client_credentials', resource: 'https://default.logto.app/api', scope: 'all' }),
-    });
-    const body = (await response.json()) as { access_token: string; expires_in: number; scope?: string };
-    if (!response.ok) throw new Error(`token request failed with ${response.status}`);
-    return { accessToken: body.access_token, scope: body.scope, expiresInMs: body.expires_in * 1000 };
-  };
-  const accessToken = async () => {
-    local ??= tokenCache.get(fetchToken, 60_000).finally(() => setTimeout(() => (local = undefined), 1_000));
-    return (await local).accessToken;
-  };
+  const client = createLogtoClient({ endpoint: config.endpoint, clientId: config.clientId, clientSecret: config.clientSecret, store });
+  // INTERIM until the limiter (issue #5) is wired to `store`: take the slot here.
+  const { rateLimit } = store.open({ endpoint: config.endpoint, clientId: config.clientId });
 
   const call = async (callId: string) => {
     for (;;) {
-      // The token first: a slot taken and then held while waiting for a token would reach
-      // the server late and bunch up with the slots taken one window later.
-      const authorization = `Bearer ${await accessToken()}`;
       const wait = Math.max(
         (await rateLimit.pausedUntil('requests')) - Date.now(),
         await rateLimit.tryAcquire('requests', config.rateLimit.requests, config.rateLimit.intervalMs),
@@ -88,21 +70,18 @@ function setUp(config: WorkerConfig) {
         await sleep(wait);
         continue;
       }
-      const response = await fetch(`${config.endpoint}/api/users?page=1&page_size=1`, {
-        headers: { authorization, 'x-call-id': callId, 'x-acquired-at': String(Date.now()) },
-      });
-      await response.arrayBuffer();
-      if (response.status === 429) {
-        const until = Date.now() + Number(response.headers.get('retry-after') ?? 1) * 1000;
+      try {
+        await users.list(client, { query: { page: 1, page_size: 1 } }, { headers: { 'x-call-id': callId, 'x-acquired-at': String(Date.now()) } });
+        return;
+      } catch (error) {
+        if (!(error instanceof LogtoApiError) || error.status !== 429) throw error;
+        const until = Date.now() + Number(error.headers.get('retry-after') ?? 1) * 1000;
         await rateLimit.pauseUntil('requests', until);
         rateLimited.push({ at: Date.now(), until });
-        continue;
       }
-      if (!response.ok) throw new Error(`${callId}: ${response.status}`);
-      return;
     }
   };
-  return { call, warnings, rateLimited, close: () => (store.close(), redis.disconnect()) };
+  return { call, client, warnings, rateLimited, close: () => (store.close(), redis.disconnect()) };
 }
 
 async function run(config: WorkerConfig, client: ReturnType<typeof setUp>): Promise<WorkerResult> {
@@ -133,10 +112,14 @@ process.on('message', (message: ParentMessage) => {
     config = message.config;
     client = setUp(config);
     // Warm up fetch (its first call in a process loads and compiles undici: ~100 ms, far
-    // more on a loaded machine) so the measured run starts with every process warm.
-    fetch(`${config.endpoint}/api/status`)
-      .then((response) => response.arrayBuffer())
-      .then(() => send({ type: 'ready' }), (error: unknown) => send({ type: 'error', error: String(error) }));
+    // more on a loaded machine) and the token, so the measured run starts with every process
+    // warm: a slot taken by a cold process reaches the server late and bunches up with the
+    // slots taken one window later.
+    const warmUp =
+      config.warmToken === false
+        ? fetch(`${config.endpoint}/api/status`).then((response) => response.arrayBuffer())
+        : client.client.fetchClient.GET('/api/status', {});
+    warmUp.then(() => send({ type: 'ready' }), (error: unknown) => send({ type: 'error', error: String(error) }));
   } else if (message.type === 'go' && config && client) {
     run(config, client)
       .then((result) => send({ type: 'done', result }))
