@@ -5,7 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import * as users from '../../generated/operations/users.js';
-import { createLogtoClient, LogtoApiError } from '../../runtime/index.js';
+import { createLogtoClient, createMemoryStore, LogtoApiError } from '../../runtime/index.js';
 import { createRedisStore } from '../../runtime/store/redis.js';
 
 export interface WorkerConfig {
@@ -23,6 +23,8 @@ export interface WorkerConfig {
   marginMs?: number;
   /** Fetch the token during setup (default true); false for cold-start tests. */
   warmToken?: boolean;
+  /** Use the Redis store (default true); false: each process limits itself in memory (benchmark baseline). */
+  shared?: boolean;
 }
 
 export interface WorkerResult {
@@ -56,9 +58,10 @@ function setUp(config: WorkerConfig) {
     marginMs: config.marginMs,
     logger: { warn: (message) => warnings.push(message) },
   });
-  const client = createLogtoClient({ endpoint: config.endpoint, clientId: config.clientId, clientSecret: config.clientSecret, store });
+  const shared = config.shared !== false;
+  const client = createLogtoClient({ endpoint: config.endpoint, clientId: config.clientId, clientSecret: config.clientSecret, ...(shared && { store }) });
   // INTERIM until the limiter (issue #5) is wired to `store`: take the slot here.
-  const { rateLimit } = store.open({ endpoint: config.endpoint, clientId: config.clientId });
+  const { rateLimit } = (shared ? store : createMemoryStore()).open({ endpoint: config.endpoint, clientId: config.clientId });
 
   const call = async (callId: string) => {
     for (;;) {
