@@ -68,7 +68,9 @@ function parserFor(path: string): string | undefined {
 
 /** Identifies prettier and our options: a change to either invalidates every cached file. */
 export async function formatterId(): Promise<string> {
-  const { version } = await import('prettier');
+  // Read from package.json: importing prettier just for its version would cost a run that
+  // reuses every file the whole prettier load.
+  const { version } = createRequire(import.meta.url)('prettier/package.json') as { version: string };
   return `prettier@${version} ${hash(JSON.stringify(PRETTIER_OPTIONS)).slice(0, 12)}`;
 }
 
@@ -191,8 +193,9 @@ function splitTypeScript(text: string): Piece[] {
 
 /** Formats every piece, spreading them over the main thread and worker threads. */
 async function formatPieces(pieces: readonly Piece[]): Promise<Map<Piece, string>> {
-  const prettier = await import('prettier');
   const outputs = new Map<Piece, string>();
+  if (pieces.length === 0) return outputs;
+  const prettier = await import('prettier');
   const queue = [...pieces].sort((a, b) => b.text.length - a.text.length);
   const total = pieces.reduce((sum, piece) => sum + piece.text.length, 0);
   const workerCount = total < PARALLEL_THRESHOLD ? 0 : Math.min(spareCores() - 1, 3, Math.max(0, queue.length - 1));
