@@ -36,6 +36,11 @@ describe('timeouts', () => {
     await expect(listUsers(client, {}, { timeoutMs: 2000 })).resolves.toEqual([]);
   });
 
+  it('treats Infinity and timeouts past the timer range as no timeout (instead of firing at once)', async () => {
+    await expect(listUsers(client, {}, { timeoutMs: Infinity })).resolves.toEqual([]);
+    await expect(listUsers(client, {}, { timeoutMs: 1e12 })).resolves.toEqual([]);
+  });
+
   it('defaults to 30 s', async () => {
     const { DEFAULT_TIMEOUT_MS } = await import('../../runtime/index.js');
     expect(DEFAULT_TIMEOUT_MS).toBe(30_000);
