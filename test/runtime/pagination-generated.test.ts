@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { createLogtoManagementClient, users } from '../../generated/index.js';
+import * as operations from '../../generated/operations/index.js';
 import { createLogtoClient, LogtoApiError, LogtoServerError, paginate, type PageFailure, type PaginatedIterator } from '../../runtime/index.js';
 import { startFakeLogto, type FakeLogto } from '../fake-logto/index.js';
 
@@ -75,8 +76,31 @@ describe('generated wrappers', () => {
     expect(seen).toEqual(ids(300));
   });
 
+  it('auditLogs.list with enableCap walks past a capped Total-Number until an empty page', async () => {
+    fake = (await Promise.all([fake.close(), startFakeLogto({ logsCountCap: 120 })]))[1];
+    fake.data.seedLogs(260);
+    const logto = createLogtoManagementClient(credentials());
+    const pages = [];
+    for await (const page of logto.auditLogs.list.iterate({ query: { enableCap: 'true' } }, { concurrency: 4 }).pages()) {
+      pages.push([page.page, page.items.length, page.totalCount, page.totalCountIsCapped]);
+    }
+    expect(pages).toEqual([[1, 100, 121, true], [2, 100, 121, true], [3, 60, 121, true], [4, 0, 121, true]]);
+    expect(fake.requestsTo('/api/logs').map((request) => request.query.toString())).toEqual(
+      [1, 2, 3, 4].map((page) => `enableCap=true&page=${page}&page_size=100`),
+    );
+  });
+
   it('every paginated generated operation gets .iterate(); the others do not', () => {
     const logto = createLogtoManagementClient(credentials());
+    let paginated = 0;
+    for (const [tag, namespace] of Object.entries(operations)) {
+      const bound = (logto as unknown as Record<string, Record<string, object>>)[tag];
+      for (const [name, operation] of Object.entries(namespace)) {
+        expect('iterate' in bound[name], `${tag}.${name}`).toBe(operation.descriptor.paginated);
+        if (operation.descriptor.paginated) paginated++;
+      }
+    }
+    expect(paginated).toBe(28); // the spec's 29 page/page_size operations minus the one answering an object
     expect(typeof logto.users.list.iterate).toBe('function');
     expect(typeof logto.auditLogs.list.iterate).toBe('function');
     expect('iterate' in logto.users.get).toBe(false);
