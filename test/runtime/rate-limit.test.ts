@@ -41,11 +41,15 @@ describe('RateLimiter', () => {
   /** Starts `count` calls that each hold their slot for `holdMs(i)` and records when they start. */
   async function run(limiter: RateLimiter, count: number, holdMs: (i: number) => number) {
     const starts: number[] = [];
+    /** When a server would see each request: anywhere between its start and its response. */
+    const arrivals: number[] = [];
     let inFlight = 0;
     let maxInFlight = 0;
     const calls = Array.from({ length: count }, async (_, i) => {
       const release = await limiter.acquire();
-      starts.push(Date.now());
+      const start = Date.now();
+      starts.push(start);
+      arrivals.push(start + holdMs(i) * ((i * 0.618) % 1));
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       setTimeout(() => {
@@ -56,15 +60,17 @@ describe('RateLimiter', () => {
     const done = Promise.all(calls);
     await vi.runAllTimersAsync();
     await done;
-    return { starts, maxInFlight };
+    return { starts, arrivals, maxInFlight };
   }
 
-  it('never lets a rolling window hold more than the limit, and keeps ≥ 95 % of the rate', async () => {
+  it('never lets a rolling window hold more than the limit, at the client or at the server, and keeps ≥ 95 % of the rate', async () => {
     const limiter = new RateLimiter({ rateLimit: { requests: 10, intervalMs: 1000 }, maxConcurrency: Infinity });
     const t0 = Date.now();
-    const { starts } = await run(limiter, 205, (i) => (i * 37) % 50);
+    const { starts, arrivals } = await run(limiter, 205, (i) => (i * 37) % 50);
     expect(starts).toHaveLength(205);
     expect(worstWindow(starts, 1000)).toBe(10);
+    // Latency varies from 0 to 49 ms, yet no server window sees more than the limit either.
+    expect(worstWindow(arrivals, 1000)).toBeLessThanOrEqual(10);
     // Every start waits for the start `limit` places before it to be a full interval old.
     const sorted = [...starts].sort((a, b) => a - b);
     for (let i = 10; i < sorted.length; i++) expect(sorted[i] - sorted[i - 10]).toBeGreaterThan(1000);
@@ -106,19 +112,27 @@ describe('RateLimiter', () => {
     expect(order).toEqual([...Array(12).keys()]);
   });
 
-  it('takes a free slot synchronously and never jumps the queue', async () => {
+  it('takes a free slot synchronously, and counts a slot until an interval after its release', async () => {
     const limiter = new RateLimiter({ rateLimit: { requests: 2, intervalMs: 1000 }, maxConcurrency: 10 });
     const first = limiter.tryAcquire();
-    expect(typeof first).toBe('function');
-    expect(limiter.tryAcquire()).toBeTypeOf('function');
+    expect(first).toBeTypeOf('function');
+    const second = limiter.tryAcquire()!;
     expect(limiter.tryAcquire()).toBeUndefined(); // window full
     const queued = limiter.acquire();
     expect(limiter.queued).toBe(1);
-    await vi.advanceTimersByTimeAsync(1010);
+    await vi.advanceTimersByTimeAsync(200);
+    first!(); // finished at 200 ms: its slot frees after 1200 ms, not 1000
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(limiter.queued).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
     await expect(queued).resolves.toBeTypeOf('function');
-    // Both slots freed; the queued call took one, a newcomer gets the other.
-    expect(limiter.tryAcquire()).toBeTypeOf('function');
+    // Still in flight after more than an interval: its slot stays taken.
+    await vi.advanceTimersByTimeAsync(5000);
     expect(limiter.tryAcquire()).toBeUndefined();
+    second();
+    expect(limiter.tryAcquire()).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1001);
+    expect(limiter.tryAcquire()).toBeTypeOf('function');
   });
 
   it('hands a released slot to the queued call before any newcomer', async () => {
