@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDebugLog, formatDebugLine, redact } from '../../runtime/debug-log.js';
+import { createDebugLog, formatDebugLine, redact, withDebug } from '../../runtime/debug-log.js';
 import { RateLimiter } from '../../runtime/rate-limit.js';
 import {
   backoffMs,
@@ -135,7 +135,7 @@ describe('RetryPolicy.afterFailure', () => {
       sleep: async (ms) => void slept.push(ms),
       onRetry: (event) => void retries.push(event),
       onRateLimit: (event) => void rateLimits.push(event),
-      log: createDebugLog((line) => lines.push(line)),
+      log: createDebugLog({ warn() {}, debug: (line: string) => void lines.push(line) }),
       ...options,
     });
     return { policy, limiter, slept, retries, rateLimits, lines, advance: (ms: number) => void (now += ms) };
@@ -171,7 +171,7 @@ describe('RetryPolicy.afterFailure', () => {
     expect((await policy.afterFailure(reset, { method: 'POST', path: '/api/users' }, 1)).retry).toBe(false);
     expect(slept).toEqual([]);
     expect(retries).toEqual([]);
-    expect(lines).toEqual([expect.stringMatching(/^\[logto-mgmt\] giving up method=POST path=\/api\/users attempt=1 reason="connection reset after a POST/)]);
+    expect(lines).toEqual([expect.stringMatching(/^giving up method=POST path=\/api\/users attempt=1 reason="connection reset after a POST/)]);
   });
 
   it('lets onRetry stop the retry by throwing', async () => {
@@ -190,26 +190,38 @@ describe('RetryPolicy.afterFailure', () => {
 });
 
 describe('debug log', () => {
-  it('is off unless asked for, and never prints credentials', () => {
+  const quiet = { warn() {} };
+  it('is off unless asked for; the option wins over LOGTO_MGMT_DEBUG', () => {
     const previous = process.env.LOGTO_MGMT_DEBUG;
     try {
       delete process.env.LOGTO_MGMT_DEBUG;
-      expect(createDebugLog()).toBeUndefined();
+      expect(withDebug(quiet, undefined).debug).toBeUndefined();
+      expect(withDebug(quiet, true).debug).toBeTypeOf('function');
       process.env.LOGTO_MGMT_DEBUG = '1';
-      expect(createDebugLog()).toBeTypeOf('function');
-      expect(createDebugLog(false)).toBeUndefined();
+      expect(withDebug(quiet, undefined).debug).toBeTypeOf('function');
+      expect(withDebug(quiet, false).debug).toBeUndefined();
+      expect(withDebug({ warn() {}, debug() {} }, false).debug).toBeUndefined();
       process.env.LOGTO_MGMT_DEBUG = '0';
-      expect(createDebugLog()).toBeUndefined();
+      expect(withDebug(quiet, undefined).debug).toBeUndefined();
     } finally {
       if (previous === undefined) delete process.env.LOGTO_MGMT_DEBUG;
       else process.env.LOGTO_MGMT_DEBUG = previous;
     }
+    const lines: string[] = [];
+    withDebug(quiet, (line) => void lines.push(line)).debug!('hello');
+    expect(lines).toEqual(['[logto-mgmt] hello']);
+  });
+
+  it('never prints credentials', () => {
     expect(redact('authorization: Bearer abc.def-ghi and Basic Zm9vOmJhcg==')).toBe('authorization: Bearer [redacted] and Basic [redacted]');
     expect(redact('token eyJhbGciOiJFUzM4NCJ9.eyJzdWIiOiJ4In0.c2ln here')).toBe('token [redacted] here');
     expect(redact('client_secret=s3cret&x=1 {"access_token":"tok"}')).toBe('client_secret=[redacted]&x=1 {"access_token":"[redacted]"}');
     expect(formatDebugLine('retry', { method: 'GET', path: '/api/users', wait: 500, reason: '503', status: undefined })).toBe(
-      '[logto-mgmt] retry method=GET path=/api/users wait=500 reason=503',
+      'retry method=GET path=/api/users wait=500 reason=503',
     );
+    const seen: [string, unknown][] = [];
+    createDebugLog({ warn() {}, debug: (line: string, details: unknown) => void seen.push([line, details]) })!('retry', { error: 'Bearer abc' });
+    expect(seen).toEqual([['retry error="Bearer [redacted]"', { error: 'Bearer [redacted]' }]]);
   });
 });
 
