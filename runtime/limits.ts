@@ -3,6 +3,7 @@
  * `RateLimiter` and one `RetryPolicy` per client, shared by API calls and token requests.
  */
 import { createDebugLog, type DebugOption } from './debug-log.js';
+import { LogtoError } from './errors.js';
 import { RateLimiter, type RateLimit } from './rate-limit.js';
 import type { RateLimitStore } from './rate-limit-store.js';
 import { classifyFetchError, RetryPolicy, type AttemptFailure, type RetryOptions } from './retry.js';
@@ -30,6 +31,15 @@ export function createLimits(
   options: LimitsOptions,
   context: { endpoint: string; clientId: string | undefined; logger: { warn(message: string): void; debug?(message: string): void } },
 ): Limits {
+  try {
+    return build(options, context);
+  } catch (error) {
+    if (error instanceof RangeError) throw new LogtoError(`Invalid Logto client options: ${error.message}`);
+    throw error;
+  }
+}
+
+function build(options: LimitsOptions, context: Parameters<typeof createLimits>[1]): Limits {
   const limiter = new RateLimiter({
     rateLimit: options.rateLimit,
     maxConcurrency: options.maxConcurrency,

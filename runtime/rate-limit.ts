@@ -141,6 +141,11 @@ export class RateLimiter {
     return this.#waiting;
   }
 
+  /** `200 requests / 10000 ms, 16 concurrent; 3 queued, 16 in flight` — for error messages. */
+  describe(): string {
+    return `${this.#description}; ${this.#waiting} queued, ${this.#active} in flight`;
+  }
+
   /** Takes a slot now if one is free and nobody is queued ahead; otherwise `undefined`. */
   tryAcquire(): Release | undefined {
     if (!this.#sync || this.#waiting !== 0 || this.#active >= this.#maxConcurrency) return undefined;
@@ -337,7 +342,7 @@ export class RateLimiter {
     return new RateLimitQueueError(
       'timeout',
       queuedMs,
-      `Timed out after ${timeoutMs} ms while queued by the client's rate limiter (${this.#description}; ${this.#waiting} queued, ${this.#active} in flight) — the request was never sent`,
+      `Timed out after ${timeoutMs} ms while queued by the client's rate limiter (${this.describe()}) — the request was never sent`,
     );
   }
 

@@ -61,11 +61,14 @@ describe('429 Too Many Requests', () => {
     await logto.request(listUsers, undefined); // token fetched; the faults below hit the API call
     fake.clearRequests();
     fake.enqueueFault({ type: 'rate-limit', retryAfter: 1 });
-    // HTTP-dates have whole seconds: 2 s ahead is 1–2 s away.
-    fake.enqueueFault({ type: 'rate-limit', retryAfter: new Date(Date.now() + 2000) });
-    fake.enqueueFault({ type: 'rate-limit', retryAfter: '0' });
+    // The second 429 says "come back at <HTTP-date>", 2 s after it arrived; HTTP-dates have
+    // whole seconds, so that is 1–2 s away.
+    let seen = 0;
+    const stop = fake.intercept(() => (++seen === 2 ? { type: 'rate-limit', retryAfter: new Date(Date.now() + 2000) } : undefined));
+    fake.enqueueFault({ type: 'rate-limit', retryAfter: '0' }); // attempt 3 (attempt 2 is the interceptor's)
 
     const users = await logto.request<unknown[]>(listUsers, undefined);
+    stop();
     expect(users).toHaveLength(3);
     const received = apiRequests();
     expect(received).toHaveLength(4);
@@ -150,11 +153,12 @@ describe('5xx and broken connections', () => {
 
   it('does not retry a POST answered by 503 unless the call opts in', async () => {
     const logto = client();
-    fake.enqueueFault({ type: 'server-error', status: 503 }, { times: 1, match: { method: 'POST' } });
+    const match = { method: 'POST', path: '/api/users' };
+    fake.enqueueFault({ type: 'server-error', status: 503 }, { match });
     await expect(logto.request(createUser, { body: { username: 'bob' } })).rejects.toBeInstanceOf(LogtoServerError);
     expect(apiRequests('POST')).toHaveLength(1);
 
-    fake.enqueueFault({ type: 'server-error', status: 503 }, { times: 1, match: { method: 'POST' } });
+    fake.enqueueFault({ type: 'server-error', status: 503 }, { match });
     await logto.request(createUser, { body: { username: 'bob' } }, { retryNonIdempotent: true });
     expect(apiRequests('POST')).toHaveLength(3);
     expect(fake.data.users.size).toBe(1);
@@ -201,7 +205,7 @@ describe('5xx and broken connections', () => {
     // The second attempt went out after the 300 ms timeout plus the backoff.
     expect(received[1].at).toBeGreaterThanOrEqual(300 + retries[0].waitMs - 5);
 
-    fake.enqueueFault({ type: 'stall-body' }, { match: { method: 'POST' } });
+    fake.enqueueFault({ type: 'stall-body' }, { match: { method: 'POST', path: '/api/users' } });
     await expect(logto.request(createUser, { body: { username: 'erin' } })).rejects.toBeInstanceOf(LogtoTimeoutError);
     expect(apiRequests('POST')).toHaveLength(1);
   });
@@ -277,14 +281,15 @@ describe('queued calls', () => {
 
   it('makes token requests wait for the same limiter and retries a 429 from the token endpoint', async () => {
     fake.data.seedUsers(1);
-    const logto = client({ rateLimit: { requests: 2, intervalMs: 60_000 } });
+    const logto = client({ rateLimit: { requests: 3, intervalMs: 60_000 } });
     fake.enqueueFault({ type: 'rate-limit', retryAfter: 0 }, { match: { path: '/oidc/token' } });
-    await logto.request(listUsers, undefined); // token 429, token retry: both slots used
+    await logto.request(listUsers, undefined); // token 429, token retry, the call: 3 slots
     expect(fake.counters.tokenRequests).toBe(2);
+    expect(fake.counters.apiRequests).toBe(1);
     expect(rateLimits).toMatchObject([{ method: 'POST', path: '/oidc/token', willRetry: true }]);
-    // The window is spent: the API call waits in the queue until its timeout.
-    await expect(logto.request(listUsers, undefined, { timeoutMs: 100 })).rejects.toThrow(/queued/);
-    expect(fake.counters.apiRequests).toBe(0);
+    // The window is spent: the next call waits in the queue until its timeout.
+    await expect(logto.request(listUsers, undefined, { timeoutMs: 100 })).rejects.toThrow(/while queued by the rate limiter \(3 requests \/ 60000 ms/);
+    expect(fake.counters.apiRequests).toBe(1);
   });
 });
 
