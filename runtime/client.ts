@@ -65,7 +65,7 @@ export class LogtoClient implements OperationClient {
    * every request. It returns openapi-fetch's `{ data, error, response }` and does none of
    * the rest (no 401 replay, no LogtoErrors, no timeout). Type it with the generated `paths`.
    */
-  get raw(): Client<any> {
+  get fetchClient(): Client<any> {
     if (!this.#raw) {
       const raw = createClient<any>({ baseUrl: this.endpoint, fetch: this.#fetch, headers: this.#headers });
       const tokenSource = this.#tokenSource;

@@ -1,5 +1,5 @@
 export { ApiPromise, type ApiResult } from './api-promise.js';
-export { bindNamespace, type BoundNamespace, type BoundOperation } from './bind.js';
+export { bindNamespace, type BoundNamespace, type BoundOperation, type BoundPaginatedOperation } from './bind.js';
 export {
   defineOperation,
   definePaginatedOperation,
@@ -51,6 +51,20 @@ export {
 } from './errors.js';
 export { DEFAULT_TIMEOUT_MS } from './timeout.js';
 export { consoleLogger, redactSecrets, type LogtoLogger } from './log.js';
+
+// Pagination (issue #4).
+export { findLink, LinkHeaderError, parseLinkHeader, type Link } from './link-header.js';
+export {
+  MAX_PAGE_SIZE,
+  paginate,
+  PaginationError,
+  type Page,
+  type PageFailure,
+  type PageParams,
+  type PaginateArgs,
+  type PaginatedIterator,
+  type PaginateOptions,
+} from './pagination.js';
 
 // Rate limits, retries, hooks, debug log (issue #5).
 export { LogtoRateLimitError } from './errors.js';

@@ -195,8 +195,8 @@ describe('results', () => {
     expect(seen).toEqual(['/oidc/token', '/api/users']);
   });
 
-  it('offers the raw openapi-fetch client with the M2M token as an escape hatch', async () => {
-    const { data, response } = await client.raw.GET('/api/users', {});
+  it('offers the plain openapi-fetch client with the M2M token as an escape hatch', async () => {
+    const { data, response } = await client.fetchClient.GET('/api/users', {});
     expect(response.status).toBe(200);
     expect(data).toEqual([]);
   });
