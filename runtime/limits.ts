@@ -75,16 +75,19 @@ export function limitedFetch(fetch: typeof globalThis.fetch, { limiter, retry }:
       try {
         response = await fetch(input, init);
       } catch (error) {
+        release();
         if (signal?.aborted) throw error;
         failure = { kind: classifyFetchError(error), error };
-      } finally {
-        release();
       }
       if (response) {
-        if (!(response.status === 429 || response.status >= 500 || response.status === 408)) return response;
+        if (!(response.status === 429 || response.status >= 500 || response.status === 408)) {
+          release();
+          return response;
+        }
         failure = { kind: 'status', status: response.status, headers: response.headers };
       }
-      const decision = await retry.afterFailure(failure!, { method, path, retryNonIdempotent: true, signal }, attempt);
+      // Releases the slot once a 429 has paused the limiter (a second release is a no-op).
+      const decision = await retry.afterFailure(failure!, { method, path, retryNonIdempotent: true, signal }, attempt, release);
       if (!decision.retry) {
         if (response) return response;
         throw (failure! as { error: unknown }).error;

@@ -203,9 +203,31 @@ export class RetryPolicy {
    * Called by the transport after a failed attempt (`attempt` from 1). On a 429 it pauses the
    * limiter for the wait (at most the cap) and calls `onRateLimit`; when retrying it calls
    * `onRetry` and then sleeps (rejecting with `signal.reason` if the call is aborted meanwhile).
+   * `release` (the attempt's limiter slot) is called once the pause is in place, before any
+   * hook or wait.
    */
-  async afterFailure(failure: AttemptFailure, call: RetryCall, attempt: number): Promise<RetryDecision> {
-    const decision = this.decide(failure, call, attempt);
+  async afterFailure(failure: AttemptFailure, call: RetryCall, attempt: number, release?: () => void): Promise<RetryDecision> {
+    let decision: RetryDecision;
+    try {
+      decision = this.decide(failure, call, attempt);
+      if (failure.kind === 'status' && failure.status === 429) this.#pause(decision, failure.headers);
+    } finally {
+      // Only now may the attempt's slot go back: released before the pause, it would go straight
+      // to the next queued call, which would fire into the wall.
+      release?.();
+    }
+    return this.#report(failure, call, attempt, decision);
+  }
+
+  /** Everyone waits, not just this call: the next request would hit the same wall. */
+  #pause(decision: RetryDecision, headers: Headers): void {
+    // A Retry-After beyond the cap pauses only up to the cap, so one odd header cannot freeze
+    // the client; that call fails instead.
+    const waitMs = decision.retry ? decision.waitMs : Math.min(decision.retryAfterMs ?? 0, this.maxRetryAfterMs);
+    if (waitMs > 0) this.#options.limiter?.pauseUntil(this.#now() + waitMs);
+  }
+
+  async #report(failure: AttemptFailure, call: RetryCall, attempt: number, decision: RetryDecision): Promise<RetryDecision> {
     const status = failure.kind === 'status' ? failure.status : undefined;
     const error = failure.kind === 'status' ? undefined : failure.error;
     const log = this.#options.log;
@@ -213,10 +235,6 @@ export class RetryPolicy {
     if (status === 429) {
       const retryAfterMs = parseRetryAfter((failure as { headers: Headers }).headers.get('retry-after'), this.#now());
       const waitMs = decision.retry ? decision.waitMs : Math.min(decision.retryAfterMs ?? 0, this.maxRetryAfterMs);
-      // Everyone waits, not just this call: the next request would hit the same wall. A
-      // Retry-After beyond the cap pauses only up to the cap, so one odd header cannot freeze
-      // the client; this call fails instead.
-      if (waitMs > 0) this.#options.limiter?.pauseUntil(this.#now() + waitMs);
       log?.('rate-limited', { method: call.method, path: call.path, attempt, status, wait: waitMs, retryAfter: retryAfterMs, retry: decision.retry });
       this.#options.onRateLimit?.({ attempt, waitMs, status: 429, method: call.method, path: call.path, retryAfterMs, willRetry: decision.retry });
     }

@@ -130,8 +130,9 @@ export class Transport {
       } finally {
         // openapi-fetch has read the whole body by now, so the timeout covered it.
         attemptSignal.dispose();
-        // Before any retry wait: a call sleeping on a backoff holds no slot.
-        release?.();
+        // Before any retry wait: a call sleeping on a backoff holds no slot. A 429's slot goes
+        // back only once the limiter is paused (afterFailure), or a queued call would take it first.
+        if (result?.response.status !== 429) release?.();
       }
 
       if (failure) {
@@ -164,6 +165,7 @@ export class Transport {
         { kind: 'status', status: response.status, headers: response.headers },
         this.#retryCall(operation, params, options),
         ++failures,
+        release,
       );
       if (decision.retry) continue;
       throw error;
