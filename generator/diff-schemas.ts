@@ -235,7 +235,9 @@ function compareVariants(
   for (const branch of oldList) {
     const key = branchKey(context.resolveOld, branch);
     const candidates = unmatched.get(key);
-    if (candidates?.length) walk(context, branch, candidates.shift(), location, changes, inProgress);
+    // Inside a real union the location names the variant: `requestBody/oneOf(tokenType="jwt")/context`.
+    const where = oldList.length > 1 || newList.length > 1 ? `${location}/oneOf(${key})` : location;
+    if (candidates?.length) walk(context, branch, candidates.shift(), where, changes, inProgress);
     else leftOld.push({ key, branch });
   }
   // One variant left on each side is the same variant rewritten (zod's `null` went from
@@ -305,7 +307,7 @@ function branchKey(resolve: (value: any) => any, raw: unknown): string {
   if (type === 'object' && isObject(branch.properties)) {
     for (const [name, property] of Object.entries(branch.properties)) {
       const literal = enumValues(resolve, resolve(property));
-      if (literal?.length === 1) return `{ ${name}: ${show(literal[0])} }`;
+      if (literal?.length === 1) return `${name}=${show(literal[0])}`;
     }
   }
   return type;
