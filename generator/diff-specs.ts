@@ -190,7 +190,8 @@ function diffOperation(context: DiffContext, oldOperation: IndexedOperation, new
   diffParameters(context, oldOperation, newOperation, add);
   diffRequestBody(context, oldOperation.operation.requestBody, newOperation.operation.requestBody, add, changes, operation);
   diffResponses(context, oldOperation.operation.responses, newOperation.operation.responses, add, changes, operation);
-  return changes;
+  // Breaking changes first, each group in the order found (stable sort).
+  return changes.sort((a, b) => Number(b.breaking) - Number(a.breaking));
 }
 
 type Add = (kind: ChangeKind, breaking: boolean, message: string, location?: string) => void;
