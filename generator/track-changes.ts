@@ -15,7 +15,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { addChangelogEntry, renderChangelogEntry, renderMarkdown, renderSummary, type ReportSides } from './change-report.js';
+import { addChangelogEntry, renderChangelogEntry, renderMarkdown, renderSummary, summaryLine, type ReportSides } from './change-report.js';
 import { diffSpecs, type ChangeReport } from './diff-specs.js';
 import { GeneratorError } from './generator-error.js';
 
@@ -46,6 +46,8 @@ export interface TrackedChanges {
   files: Map<string, string>;
   /** Undefined when there was nothing to compare (first run, same spec, unreadable pin). */
   report?: ChangeReport;
+  /** One line for the progress log: `no API changes`, the counts, or why nothing was compared. */
+  note: string;
 }
 
 /** Thrown by `--fail-on-breaking`: nothing has been written yet, so the out dir is untouched. */
@@ -62,19 +64,16 @@ export class BreakingChangesError extends GeneratorError {
 export async function trackChanges(input: TrackChangesInput): Promise<TrackedChanges> {
   const files = new Map<string, string>();
   const existing = async (name: string) => readFile(join(input.outDir, name), 'utf8').catch(() => undefined);
-  const carryOver = async () => {
+  const carryOver = async (note: string): Promise<TrackedChanges> => {
     for (const name of [CHANGES_FILE, CHANGELOG_FILE]) {
       const text = await existing(name);
       if (text !== undefined) files.set(name, text);
     }
-    return { files };
+    return { files, note };
   };
 
-  if (input.previousSha256 === undefined) return carryOver(); // first run: nothing to compare with
-  if (input.previousSha256 === input.newSha256) {
-    input.log(`[logto-mgmt] no API changes (spec sha256 ${input.newSha256.slice(0, 12)} is the pinned one)`);
-    return carryOver();
-  }
+  if (input.previousSha256 === undefined) return carryOver('first pin, nothing to compare with');
+  if (input.previousSha256 === input.newSha256) return carryOver('no API changes (same spec sha256)');
 
   const pinnedText = await existing(input.pinnedSpecFile);
   let previous: unknown;
@@ -85,14 +84,14 @@ export async function trackChanges(input: TrackChangesInput): Promise<TrackedCha
     input.warn(
       `cannot compare with the previously pinned spec ${input.outLabel}/${input.pinnedSpecFile} (${(error as Error).message}): no change report this time`,
     );
-    return carryOver();
+    return carryOver('not compared');
   }
   let report: ChangeReport;
   try {
     report = diffSpecs(previous, input.newDocument);
   } catch (error) {
     input.warn(`cannot compare with the previously pinned spec: ${(error as Error).message}; no change report this time`);
-    return carryOver();
+    return carryOver('not compared');
   }
 
   const reportPath = `${input.outLabel}/${CHANGES_FILE}`;
@@ -100,10 +99,7 @@ export async function trackChanges(input: TrackChangesInput): Promise<TrackedCha
     throw new BreakingChangesError(report, renderSummary(report, { limit: Number.POSITIVE_INFINITY }));
   }
   if (report.changes.length === 0) {
-    input.log(
-      `[logto-mgmt] no API changes (spec sha256 ${input.previousSha256.slice(0, 12)} → ${input.newSha256.slice(0, 12)} differs only in form)`,
-    );
-    return carryOver();
+    return carryOver(`no API changes (spec ${input.previousSha256.slice(0, 12)} → ${input.newSha256.slice(0, 12)} differs only in form)`);
   }
   input.log(renderSummary(report, { reportPath }));
   const sides: ReportSides = {
@@ -114,7 +110,7 @@ export async function trackChanges(input: TrackChangesInput): Promise<TrackedCha
   };
   files.set(CHANGES_FILE, renderMarkdown(report, sides));
   files.set(CHANGELOG_FILE, addChangelogEntry(await existing(CHANGELOG_FILE), renderChangelogEntry(report, sides), input.newSha256));
-  return { files, report };
+  return { files, report, note: summaryLine(report) };
 }
 
 /** `--date` wins, then `SOURCE_DATE_EPOCH`; neither → no date (deterministic output). */
