@@ -1,8 +1,12 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { cp, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { addChangelogEntry, renderChangelogEntry, renderMarkdown, renderSummary } from '../../generator/change-report.js';
 import { diffSpecs, type ApiChange, type ChangeReport } from '../../generator/diff-specs.js';
+import { snapshot, workspace } from './workspace.js';
 
 const specPath = fileURLToPath(new URL('../../../shared/spec/logto-openapi.json', import.meta.url));
 const oldSpecPath = fileURLToPath(new URL('../../../shared/spec/history/logto-openapi-1.34.0.json', import.meta.url));
@@ -300,4 +304,57 @@ describe('diffSpecs on the real Logto 1.34.0 → 1.42.0 upgrade', () => {
     // The same upgrade applied twice is recorded once.
     expect(addChangelogEntry(second, renderChangelogEntry(diffSpecs(pinned, pinned), next), next.toSha256)).toBe(second);
   });
+});
+
+describe('the CLI on a breaking upgrade', () => {
+  const tsx = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
+  const cliPath = fileURLToPath(new URL('../../generator/cli.ts', import.meta.url));
+  const generatedDir = fileURLToPath(new URL('../../generated', import.meta.url));
+  const cli = (cwd: string, ...args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [tsx, cliPath, ...args], { cwd, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+      );
+    });
+
+  // The pinned spec with one operation removed and one parameter made required (breaking),
+  // one operation and one enum value added.
+  function derivedSpec() {
+    const after = clone(pinned);
+    delete after.paths['/api/users/{userId}'].delete;
+    findOperation(after, 'ListUsers').parameters.find((parameter: any) => parameter.name === 'search_params').required = true;
+    after.paths['/api/users/{userId}/avatar'] = {
+      get: { operationId: 'GetUserAvatar', tags: ['Users'], parameters: [{ $ref: '#/components/parameters/userId' }], responses: { '204': { description: 'No content' } } },
+    };
+    findOperation(after, 'UpdateSignInExp').requestBody.content['application/json'].schema.properties.mfa.properties.policy.enum.push('AlwaysPrompt');
+    return after;
+  }
+
+  it('generate --fail-on-breaking exits 1, lists every breaking change and leaves generated/ untouched', async () => {
+    const dir = await workspace();
+    await cp(generatedDir, path.join(dir, 'generated'), { recursive: true, preserveTimestamps: true });
+    await writeFile(path.join(dir, 'next.json'), JSON.stringify(derivedSpec()));
+    const before = await snapshot(path.join(dir, 'generated'));
+
+    const { code, stderr } = await cli(dir, 'generate', '--spec', 'next.json', '--fail-on-breaking');
+    expect(code).toBe(1);
+    expect(stderr).toContain('API changes (359 → 359 operations): 1 operation added, 1 removed, 2 changed; 2 breaking changes');
+    expect(stderr).toContain('✗ DELETE /api/users/{userId} (DeleteUser) removed');
+    expect(stderr).toContain('✗ ListUsers (GET /api/users) query/search_params: query parameter "search_params" is now required');
+    expect(stderr).toContain('--fail-on-breaking: 2 breaking changes; nothing was written');
+    expect(await snapshot(path.join(dir, 'generated'))).toEqual(before);
+  }, 60_000);
+
+  it('diff exits 1 with --fail-on-breaking and 0 without, printing the same summary', async () => {
+    const dir = await workspace();
+    await writeFile(path.join(dir, 'next.json'), JSON.stringify(derivedSpec()));
+    const failing = await cli(dir, 'diff', specPath, 'next.json', '--fail-on-breaking');
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toContain('1 operation added, 1 removed, 2 changed; 2 breaking changes');
+    const passing = await cli(dir, 'diff', specPath, 'next.json', '--markdown');
+    expect(passing.code).toBe(0);
+    expect(passing.stdout).toContain('## Breaking changes (2)');
+    const same = await cli(dir, 'diff', specPath, specPath, '--fail-on-breaking');
+    expect([same.code, same.stdout.trim()]).toEqual([0, 'API changes (359 → 359 operations): no API changes']);
+  }, 60_000);
 });
