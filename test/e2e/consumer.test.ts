@@ -170,35 +170,32 @@ describe('a consumer repo', () => {
     const users = await readFile(path.join(out, 'operations/users.ts'), 'utf8');
     expect(users).toMatch(/from ['"]logto-mgmt\/runtime['"]/);
     expect(users).not.toMatch(/from ['"]\.\.?\/.*runtime/);
-  });
+  }, 240_000);
 
   it('a second generate with the same spec changes nothing and reports no API changes', async () => {
     const before = await readFile(path.join(consumer, 'src/logto/spec.lock.json'), 'utf8');
     const again = ok(await run('npm', ['run', 'generate'], { cwd: consumer, env: { SPEC_TOKEN: specToken } }), 'second generate');
     expect(again.stderr).toMatch(/up to date|no API changes/);
     expect(await readFile(path.join(consumer, 'src/logto/spec.lock.json'), 'utf8')).toBe(before);
-  });
+  }, 60_000);
 
   it('type-checks a consumer file, rejects a wrong call, and runs against the fake Logto', async () => {
     await writeFile(
       path.join(consumer, 'tsconfig.json'),
       JSON.stringify({
         compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true, outDir: 'build', rootDir: 'src', lib: ['ES2022', 'DOM'] },
-        include: ['src/main.ts'],
+        include: ['src/main.ts', 'src/wrong.ts'],
       }),
     );
     await writeFile(path.join(consumer, 'src/main.ts'), CONSUMER_MAIN);
-    const tsc = path.join(consumer, 'node_modules/typescript/bin/tsc');
-    ok(await run('node', [tsc, '-p', 'tsconfig.json'], { cwd: consumer, timeoutMs: 180_000 }), 'tsc over the consumer');
-
     await writeFile(path.join(consumer, 'src/wrong.ts'), CONSUMER_WRONG);
-    const wrong = await run('node', [tsc, '--noEmit', '--strict', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--skipLibCheck', '--target', 'ES2022', 'src/wrong.ts'], {
-      cwd: consumer,
-      timeoutMs: 180_000,
-    });
-    expect(wrong.code).not.toBe(0);
-    expect(wrong.stdout).toContain('src/wrong.ts');
-    expect(wrong.stdout).toMatch(/'user_id' does not exist|userId/);
+    // One tsc run (the generated schema is large): the only errors must be wrong.ts's; tsc
+    // still emits build/main.js, which the next step runs.
+    const tsc = await run('node', [path.join(consumer, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: consumer, timeoutMs: 240_000 });
+    const errorLines = tsc.stdout.split('\n').filter((line) => /error TS\d+/.test(line));
+    expect(errorLines.length, tsc.stdout + tsc.stderr).toBeGreaterThan(0);
+    expect(errorLines.filter((line) => !line.startsWith('src/wrong.ts'))).toEqual([]);
+    expect(tsc.stdout).toMatch(/src\/wrong\.ts\(4,\d+\): error TS2353: Object literal may only specify known properties, and 'user_id' does not exist/);
 
     const result = ok(
       await run('npm', ['test'], {
@@ -210,7 +207,7 @@ describe('a consumer repo', () => {
     const summary = JSON.parse(result.stdout.trim().split('\n').at(-1)!);
     expect(summary).toMatchObject({ createdUsername: 'e2e_consumer', fetchedUsername: 'e2e_consumer' });
     expect(summary.listed).toBeGreaterThan(0);
-  });
+  }, 300_000);
 });
 
 const CONSUMER_MAIN = `import { createLogtoManagementClient, users } from './logto/index.js';
