@@ -24,6 +24,7 @@ import {
   type ChildRun,
 } from './measure.js';
 import {
+  compareLowerIsBetter,
   formatBytes,
   formatMs,
   formatRatio,
@@ -156,7 +157,7 @@ export async function benchTypecheck(): Promise<BenchResult> {
       theirs: `${formatMs(time('theirs'))} (@logto/api)`,
       ratio: formatRatio(time(key), time('theirs')),
       target: informational ? 'informational' : 'no slower (≤ 1.00×)',
-      ...(informational ? { verdict: 'INFO' as const, detail: timeVerdict.detail } : timeVerdict),
+      ...(informational ? { verdict: 'INFO' as const, detail: compareLowerIsBetter(time(key), time('theirs'), 'slower') } : timeVerdict),
       runs: runsLabel,
     });
     rows.push({
@@ -166,7 +167,7 @@ export async function benchTypecheck(): Promise<BenchResult> {
       theirs: `${formatBytes(peak('theirs'))} (@logto/api)`,
       ratio: formatRatio(peak(key), peak('theirs')),
       target: informational ? 'informational' : 'no bigger (≤ 1.00×)',
-      ...(informational ? { verdict: 'INFO' as const, detail: memoryVerdict.detail } : memoryVerdict),
+      ...(informational ? { verdict: 'INFO' as const, detail: compareLowerIsBetter(peak(key), peak('theirs'), 'bigger') } : memoryVerdict),
       runs: runsLabel,
     });
   };
