@@ -123,3 +123,10 @@ export function runsFromEnv(defaultRuns: number): number {
 export function isMain(moduleUrl: string): boolean {
   return process.argv[1] !== undefined && pathToFileURL(resolve(process.argv[1])).href === moduleUrl;
 }
+
+/** `2 min 05 s` / `12.3 s`, for progress lines. */
+export function formatDuration(ms: number): string {
+  const seconds = ms / 1000;
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  return `${Math.floor(seconds / 60)} min ${String(Math.round(seconds % 60)).padStart(2, '0')} s`;
+}
