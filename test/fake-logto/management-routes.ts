@@ -1,0 +1,400 @@
+/**
+ * The working subset of the Management API: users, user roles, roles, organizations,
+ * application roles, logs, status, my-account and swagger.json. Status codes, error bodies
+ * and pagination follow a real Logto 1.42 (../../../shared/spec/README.md).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { makeOrganization, makeUser, newId, type ManagementData, type Role, type User } from './management-data.js';
+import { parsePagination, setPaginationHeaders } from './pagination.js';
+import { invalidInput, logtoErrors, sendEmpty, sendJson, type ZodIssue } from './responses.js';
+import type { IssuedToken } from './token-endpoint.js';
+
+export interface RouteContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** Parsed JSON body (undefined when there was none). */
+  body: unknown;
+  /** `http://127.0.0.1:port` */
+  origin: string;
+  data: ManagementData;
+  token?: IssuedToken;
+  /** Options the routes need from the server. */
+  settings: { logsCountCap: number; specPath: string };
+}
+
+export interface Route {
+  method: string;
+  /** Path template with `{name}` segments, including `/api`. */
+  path: string;
+  security: 'm2m' | 'none' | 'user';
+  handle(ctx: RouteContext): void | Promise<void>;
+}
+
+interface CompiledRoute extends Route {
+  pattern: RegExp;
+  names: string[];
+}
+
+// ---- request body validation (the zod errors Logto's koaGuard reports) ----
+
+type FieldRule = { type: 'string' | 'object' | 'boolean' | 'array'; pattern?: RegExp; minLength?: number; nullable?: boolean; required?: boolean };
+
+function validate(body: unknown, rules: Record<string, FieldRule>): ZodIssue[] {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    const received = body === undefined ? 'undefined' : body === null ? 'null' : Array.isArray(body) ? 'array' : typeof body;
+    return [{ code: 'invalid_type', expected: 'object', received, path: [], message: body === undefined ? 'Required' : `Expected object, received ${received}` }];
+  }
+  const issues: ZodIssue[] = [];
+  const record = body as Record<string, unknown>;
+  for (const [key, rule] of Object.entries(rules)) {
+    const value = record[key];
+    if (value === undefined) {
+      if (rule.required) issues.push({ code: 'invalid_type', expected: rule.type, received: 'undefined', path: [key], message: 'Required' });
+      continue;
+    }
+    if (value === null && rule.nullable) continue;
+    const received = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+    if (received !== rule.type) {
+      issues.push({ code: 'invalid_type', expected: rule.type, received, path: [key], message: `Expected ${rule.type}, received ${received}` });
+    } else if (rule.pattern && !rule.pattern.test(value as string)) {
+      issues.push({ validation: 'regex', code: 'invalid_string', message: 'Invalid', path: [key] });
+    } else if (rule.minLength !== undefined && (value as string).length < rule.minLength) {
+      issues.push({ code: 'too_small', minimum: rule.minLength, type: 'string', inclusive: true, exact: false, message: `String must contain at least ${rule.minLength} character(s)`, path: [key] });
+    }
+  }
+  return issues;
+}
+
+const userRules: Record<string, FieldRule> = {
+  primaryPhone: { type: 'string', pattern: /^\d+$/, nullable: true },
+  primaryEmail: { type: 'string', pattern: /^\S+@\S+\.\S+$/, nullable: true },
+  username: { type: 'string', pattern: /^[A-Z_a-z]\w*$/, nullable: true },
+  password: { type: 'string', minLength: 1 },
+  name: { type: 'string', nullable: true },
+  avatar: { type: 'string', nullable: true },
+  customData: { type: 'object' },
+  profile: { type: 'object' },
+};
+const roleRules: Record<string, FieldRule> = {
+  name: { type: 'string', minLength: 1, required: true },
+  description: { type: 'string', minLength: 1, required: true },
+  type: { type: 'string', pattern: /^(User|MachineToMachine)$/ },
+  isDefault: { type: 'boolean' },
+};
+const organizationRules: Record<string, FieldRule> = {
+  name: { type: 'string', minLength: 1, required: true },
+  description: { type: 'string', nullable: true },
+  customData: { type: 'object' },
+  isMfaRequired: { type: 'boolean' },
+};
+const roleIdsRules: Record<string, FieldRule> = { roleIds: { type: 'array', required: true } };
+
+function optional(rules: Record<string, FieldRule>): Record<string, FieldRule> {
+  return Object.fromEntries(Object.entries(rules).map(([key, rule]) => [key, { ...rule, required: false }]));
+}
+
+/** Sends 400 guard.invalid_input and returns false when the body breaks the rules. */
+function guardBody(ctx: RouteContext, rules: Record<string, FieldRule>): boolean {
+  const issues = validate(ctx.body, rules);
+  if (issues.length === 0) return true;
+  sendJson(ctx.res, 400, invalidInput('body', issues));
+  return false;
+}
+
+function pick<T>(body: unknown, keys: string[]): Partial<T> {
+  const record = body as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of keys) if (record[key] !== undefined) out[key] = record[key];
+  return out as Partial<T>;
+}
+
+// ---- list helper: pagination exactly like koaPagination ----
+
+function sendList<T>(
+  ctx: RouteContext,
+  rows: { size: number; slice(offset: number, limit: number): T[] } | T[],
+  options: { optional: boolean; capAt?: number },
+): void {
+  const pagination = parsePagination(ctx.query, options.optional);
+  if (!pagination) return sendJson(ctx.res, 400, logtoErrors.invalidPagination());
+  const size = Array.isArray(rows) ? rows.length : rows.size;
+  const slice = (offset: number, limit: number) => (Array.isArray(rows) ? rows.slice(offset, offset + limit) : rows.slice(offset, limit));
+  if (pagination.disabled) return sendJson(ctx.res, 200, slice(0, size));
+  const capped = options.capAt !== undefined && size > options.capAt;
+  setPaginationHeaders(ctx.res, {
+    origin: ctx.origin,
+    routerPath: new URL(ctx.req.url ?? '/', 'http://x').pathname.replace(/^\/api/, ''),
+    query: ctx.query,
+    pagination,
+    // Logto's capped count saturates at the sentinel cap + 1 (10001 by default).
+    totalCount: capped ? options.capAt! + 1 : size,
+    capped,
+  });
+  sendJson(ctx.res, 200, slice(pagination.offset, pagination.pageSize));
+}
+
+// ---- routes ----
+
+function findUserOr404(ctx: RouteContext): User | undefined {
+  const user = ctx.data.users.get(ctx.params.userId);
+  if (!user) sendJson(ctx.res, 404, logtoErrors.notFound());
+  return user;
+}
+
+/** 422 when another user already holds the username or email. */
+function userConflict(ctx: RouteContext, fields: Partial<User>, selfId?: string): boolean {
+  const { username, primaryEmail } = fields;
+  if (username && ctx.data.users.find((user) => user.id !== selfId && user.username === username)) {
+    sendJson(ctx.res, 422, logtoErrors.usernameInUse());
+    return true;
+  }
+  if (primaryEmail && ctx.data.users.find((user) => user.id !== selfId && user.primaryEmail === primaryEmail)) {
+    sendJson(ctx.res, 422, logtoErrors.emailInUse());
+    return true;
+  }
+  return false;
+}
+
+const userFields = ['username', 'primaryEmail', 'primaryPhone', 'name', 'avatar', 'customData', 'profile'];
+
+function assignRoles(ctx: RouteContext, table: Map<string, Set<string>>, ownerId: string): void {
+  if (!guardBody(ctx, roleIdsRules)) return;
+  const roleIds = (ctx.body as { roleIds: string[] }).roleIds;
+  if (roleIds.some((id) => !ctx.data.roles.get(id))) return sendJson(ctx.res, 404, logtoErrors.notFound());
+  const assigned = table.get(ownerId) ?? new Set<string>();
+  table.set(ownerId, assigned);
+  const addedRoleIds = roleIds.filter((id) => !assigned.has(id));
+  for (const id of addedRoleIds) assigned.add(id);
+  sendJson(ctx.res, 201, { roleIds, addedRoleIds });
+}
+
+function rolesOf(ctx: RouteContext, table: Map<string, Set<string>>, ownerId: string): Role[] {
+  return [...(table.get(ownerId) ?? [])].map((id) => ctx.data.roles.get(id)).filter((role): role is Role => !!role);
+}
+
+const routes: Route[] = [
+  { method: 'GET', path: '/api/status', security: 'none', handle: (ctx) => sendEmpty(ctx.res, 204) },
+  {
+    method: 'GET',
+    path: '/api/swagger.json',
+    security: 'none',
+    handle: async (ctx) => {
+      const { readFile } = await import('node:fs/promises');
+      const text = await readFile(ctx.settings.specPath, 'utf8');
+      ctx.res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      ctx.res.end(text);
+    },
+  },
+
+  // Users: always paginated (default page size 20 when neither page nor page_size is sent).
+  { method: 'GET', path: '/api/users', security: 'm2m', handle: (ctx) => sendList(ctx, ctx.data.users, { optional: false }) },
+  {
+    method: 'POST',
+    path: '/api/users',
+    security: 'm2m',
+    handle: (ctx) => {
+      if (!guardBody(ctx, userRules)) return;
+      const fields = pick<User>(ctx.body, userFields);
+      if (userConflict(ctx, fields)) return;
+      const hasPassword = typeof (ctx.body as { password?: unknown }).password === 'string';
+      sendJson(ctx.res, 200, ctx.data.users.insert(makeUser({ ...fields, hasPassword })));
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/users/{userId}',
+    security: 'm2m',
+    handle: (ctx) => {
+      const user = findUserOr404(ctx);
+      if (user) sendJson(ctx.res, 200, user);
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/api/users/{userId}',
+    security: 'm2m',
+    handle: (ctx) => {
+      if (!findUserOr404(ctx) || !guardBody(ctx, userRules)) return;
+      const fields = pick<User>(ctx.body, userFields);
+      if (userConflict(ctx, fields, ctx.params.userId)) return;
+      sendJson(ctx.res, 200, ctx.data.users.update(ctx.params.userId, { ...fields, updatedAt: Date.now() }));
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/users/{userId}',
+    security: 'm2m',
+    handle: (ctx) => {
+      if (!ctx.data.users.delete(ctx.params.userId)) return sendJson(ctx.res, 404, logtoErrors.notFound());
+      ctx.data.userRoles.delete(ctx.params.userId);
+      sendEmpty(ctx.res, 204);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/users/{userId}/roles',
+    security: 'm2m',
+    handle: (ctx) => {
+      if (findUserOr404(ctx)) sendList(ctx, rolesOf(ctx, ctx.data.userRoles, ctx.params.userId), { optional: false });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/users/{userId}/roles',
+    security: 'm2m',
+    handle: (ctx) => {
+      if (findUserOr404(ctx)) assignRoles(ctx, ctx.data.userRoles, ctx.params.userId);
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/users/{userId}/roles/{roleId}',
+    security: 'm2m',
+    handle: (ctx) => {
+      if (!findUserOr404(ctx)) return;
+      const assigned = ctx.data.userRoles.get(ctx.params.userId);
+      if (!assigned?.delete(ctx.params.roleId)) return sendJson(ctx.res, 404, logtoErrors.notFound());
+      sendEmpty(ctx.res, 204);
+    },
+  },
+
+  // Roles: pagination is optional — no page/page_size answers every role, without headers.
+  { method: 'GET', path: '/api/roles', security: 'm2m', handle: (ctx) => sendList(ctx, ctx.data.roles, { optional: true }) },
+  {
+    method: 'POST',
+    path: '/api/roles',
+    security: 'm2m',
+    handle: (ctx) => {
+      if (!guardBody(ctx, roleRules)) return;
+      const fields = pick<Role>(ctx.body, ['name', 'description', 'type', 'isDefault']) as Partial<Role> & { name: string; description: string };
+      if (ctx.data.roles.find((role) => role.name === fields.name)) return sendJson(ctx.res, 422, logtoErrors.roleNameInUse(fields.name));
+      sendJson(ctx.res, 200, ctx.data.roles.insert({ tenantId: 'default', id: newId(), type: 'User', isDefault: false, ...fields }));
+    },
+  },
+  ...crud('/api/roles/{id}', 'roles', optional(roleRules), ['name', 'description', 'isDefault']),
+
+  // Organizations: optional pagination; creating answers 201 (Logto's SchemaRouter).
+  {
+    method: 'GET',
+    path: '/api/organizations',
+    security: 'm2m',
+    handle: (ctx) => {
+      const q = ctx.query.get('q');
+      const rows = q ? ctx.data.organizations.filter((org) => org.id.includes(q) || org.name.includes(q)) : ctx.data.organizations;
+      sendList(ctx, rows, { optional: true });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/organizations',
+    security: 'm2m',
+    handle: (ctx) => {
+      if (!guardBody(ctx, organizationRules)) return;
+      const fields = pick<ReturnType<typeof makeOrganization>>(ctx.body, ['name', 'description', 'customData', 'isMfaRequired']);
+      sendJson(ctx.res, 201, ctx.data.organizations.insert(makeOrganization(fields as { name: string })));
+    },
+  },
+  ...crud('/api/organizations/{id}', 'organizations', optional(organizationRules), ['name', 'description', 'customData', 'isMfaRequired']),
+
+  // Application roles: assigning answers 201.
+  {
+    method: 'GET',
+    path: '/api/applications/{applicationId}/roles',
+    security: 'm2m',
+    handle: (ctx) => {
+      if (!ctx.data.applications.get(ctx.params.applicationId)) return sendJson(ctx.res, 404, logtoErrors.notFound());
+      sendList(ctx, rolesOf(ctx, ctx.data.applicationRoles, ctx.params.applicationId), { optional: false });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/applications/{applicationId}/roles',
+    security: 'm2m',
+    handle: (ctx) => {
+      if (!ctx.data.applications.get(ctx.params.applicationId)) return sendJson(ctx.res, 404, logtoErrors.notFound());
+      assignRoles(ctx, ctx.data.applicationRoles, ctx.params.applicationId);
+    },
+  },
+
+  // Logs: with enableCap=true a count above the cap saturates and the headers say so.
+  {
+    method: 'GET',
+    path: '/api/logs',
+    security: 'm2m',
+    handle: (ctx) =>
+      sendList(ctx, ctx.data.logs, {
+        optional: false,
+        capAt: ctx.query.get('enableCap') === 'true' ? ctx.settings.logsCountCap : undefined,
+      }),
+  },
+
+  // My account: end-user token only.
+  {
+    method: 'GET',
+    path: '/api/my-account',
+    security: 'user',
+    handle: (ctx) => {
+      const user = ctx.data.users.get(ctx.token!.userId!);
+      if (!user) return sendJson(ctx.res, 404, logtoErrors.notFound());
+      sendJson(ctx.res, 200, user);
+    },
+  },
+];
+
+function crud(path: string, table: 'roles' | 'organizations', rules: Record<string, FieldRule>, fields: string[]): Route[] {
+  return [
+    {
+      method: 'GET',
+      path,
+      security: 'm2m',
+      handle: (ctx) => {
+        const row = ctx.data[table].get(ctx.params.id);
+        if (!row) return sendJson(ctx.res, 404, logtoErrors.notFound());
+        sendJson(ctx.res, 200, row);
+      },
+    },
+    {
+      method: 'PATCH',
+      path,
+      security: 'm2m',
+      handle: (ctx) => {
+        if (!ctx.data[table].get(ctx.params.id)) return sendJson(ctx.res, 404, logtoErrors.notFound());
+        if (!guardBody(ctx, rules)) return;
+        sendJson(ctx.res, 200, ctx.data[table].update(ctx.params.id, pick(ctx.body, fields)));
+      },
+    },
+    {
+      method: 'DELETE',
+      path,
+      security: 'm2m',
+      handle: (ctx) => {
+        if (!ctx.data[table].delete(ctx.params.id)) return sendJson(ctx.res, 404, logtoErrors.notFound());
+        sendEmpty(ctx.res, 204);
+      },
+    },
+  ];
+}
+
+const compiled: CompiledRoute[] = routes.map((route) => {
+  const names: string[] = [];
+  const source = route.path.replace(/[.]/g, '\\.').replace(/\{(\w+)\}/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { ...route, pattern: new RegExp(`^${source}$`), names };
+});
+
+/** The route for a method and path, with decoded path parameters; undefined → plain 404. */
+export function matchRoute(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
+  for (const route of compiled) {
+    if (route.method !== method) continue;
+    const match = route.pattern.exec(path);
+    if (!match) continue;
+    const params: Record<string, string> = {};
+    route.names.forEach((name, index) => (params[name] = decodeURIComponent(match[index + 1])));
+    return { route, params };
+  }
+  return undefined;
+}
