@@ -64,7 +64,7 @@ async function ourClient(endpoint: string): Promise<MeasuredClient> {
   // Before the generator lands: the runtime client with the descriptor a wrapper would carry.
   const runtime = await importIfPresent<RuntimeModule>('runtime/index.ts');
   if (!runtime) throw new Error('neither generated/client.ts nor runtime/index.ts exists');
-  const client = runtime.createLogtoClient({ endpoint, ...credentials, getAccessToken: () => staticToken, ...ourLimiterOff });
+  const client = runtime.createLogtoClient({ endpoint, ...credentials, ...ourLimiterOff });
   const getUser = runtime.defineOperation({
     id: 'GetUser',
     method: 'GET',
