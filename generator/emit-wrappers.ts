@@ -1,0 +1,206 @@
+/**
+ * Step 6: wrappers, with ts-morph. One module per namespace (tag) under operations/, each
+ * operation a `defineOperation<Params, Data>(descriptor)` one-liner with JSDoc from the spec;
+ * operations/index.ts re-exports them as namespaces (`export * as users`), client.ts binds
+ * them all to one client, index.ts is the package entry.
+ */
+import { posix } from 'node:path';
+import type { SourceFile, StatementStructures, WriterFunction } from 'ts-morph';
+import { tsBanner } from './banner.js';
+import type { ApiModel, NamespaceModel, OperationModel } from './operation-model.js';
+
+export interface EmitWrappersOptions {
+  /** How generated code imports the runtime, relative to the output directory or a package name. */
+  runtimeImport: string;
+  specSha256: string;
+}
+
+/** Output path (relative to the out dir) → unformatted text. */
+export type EmittedFiles = Map<string, string>;
+
+export async function emitWrappers(model: ApiModel, options: EmitWrappersOptions): Promise<EmittedFiles> {
+  const { Project, StructureKind, VariableDeclarationKind } = await import('ts-morph');
+  const project = new Project({ useInMemoryFileSystem: true, skipAddingFilesFromTsConfig: true });
+  const banner = tsBanner(options.specSha256);
+  const files: EmittedFiles = new Map();
+  const print = (path: string, build: (file: SourceFile) => void) => {
+    const file = project.createSourceFile(path, '', { overwrite: true });
+    build(file);
+    files.set(path, banner + file.getFullText());
+  };
+
+  for (const namespace of model.namespaces) {
+    const runtimeNames = new Set(
+      namespace.operations.map((operation) => (operation.paginated ? 'definePaginatedOperation' : 'defineOperation')),
+    );
+    // One structure list printed at once: adding statements one by one re-parses the file each time.
+    const statements: Array<StatementStructures | WriterFunction> = [
+      {
+        kind: StructureKind.ImportDeclaration,
+        moduleSpecifier: runtimeSpecifier(options.runtimeImport, 1),
+        namedImports: [...runtimeNames].sort(),
+      },
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: '../schema.js', isTypeOnly: true, namedImports: ['operations'] },
+      (writer) => writer.blankLine().write(namespaceDoc(namespace)),
+    ];
+    for (const operation of namespace.operations) {
+      statements.push((writer) => writer.blankLine());
+      statements.push({
+        kind: StructureKind.VariableStatement,
+        declarationKind: VariableDeclarationKind.Const,
+        isExported: operation.identifier === operation.method,
+        docs: [operationDoc(operation)],
+        declarations: [{ name: operation.identifier, initializer: wrapperInitializer(operation) }],
+      });
+      if (operation.identifier !== operation.method) {
+        statements.push({ kind: StructureKind.ExportDeclaration, namedExports: [{ name: operation.identifier, alias: operation.method }] });
+      }
+    }
+    print(`operations/${namespace.module}.ts`, (file) => file.set({ statements }));
+  }
+
+  print('operations/index.ts', (file) => {
+    for (const namespace of model.namespaces) {
+      file.addExportDeclaration({ namespaceExport: namespace.name, moduleSpecifier: `./${namespace.module}.js` });
+    }
+  });
+
+  print('client.ts', (file) => {
+    file.addImportDeclaration({
+      moduleSpecifier: runtimeSpecifier(options.runtimeImport, 0),
+      namedImports: [
+        'bindNamespace',
+        'createLogtoClient',
+        { name: 'BoundNamespace', isTypeOnly: true },
+        { name: 'LogtoClient', isTypeOnly: true },
+        { name: 'LogtoClientOptions', isTypeOnly: true },
+      ],
+    });
+    file.addImportDeclaration({ moduleSpecifier: './operations/index.js', namespaceImport: 'operations' });
+    file.addInterface({
+      name: 'LogtoManagementClient',
+      isExported: true,
+      docs: [
+        'The Logto Management API bound to one client: `client.users.get({ path: { userId } })`.\n' +
+          'Every namespace is also importable on its own (`import { users } from ...`) for tree-shaking.',
+      ],
+      properties: [
+        ...model.namespaces.map((namespace) => ({
+          name: namespace.name,
+          isReadonly: true,
+          type: `BoundNamespace<typeof operations.${namespace.name}>`,
+          docs: [namespaceSummary(namespace)],
+        })),
+        { name: 'raw', isReadonly: true, type: 'LogtoClient', docs: ['The underlying client every namespace calls.'] },
+      ],
+    });
+    file.addFunction({
+      name: 'createLogtoManagementClient',
+      isExported: true,
+      docs: ['Creates the runtime client and binds every namespace of the API to it.'],
+      parameters: [{ name: 'options', type: 'LogtoClientOptions' }],
+      returnType: 'LogtoManagementClient',
+      statements: [
+        'const core = createLogtoClient(options);',
+        `return {\n${model.namespaces
+          .map((namespace) => `${namespace.name}: bindNamespace(core, operations.${namespace.name}),`)
+          .join('\n')}\nraw: core,\n};`,
+      ],
+    });
+  });
+
+  print('index.ts', (file) => {
+    file.addExportDeclaration({
+      moduleSpecifier: './client.js',
+      namedExports: ['createLogtoManagementClient', { name: 'LogtoManagementClient', isTypeOnly: true }],
+    });
+    file.addExportDeclaration({ moduleSpecifier: './operations/index.js' });
+    file.addExportDeclaration({ moduleSpecifier: './schema.js', isTypeOnly: true, namedExports: ['components', 'operations', 'paths'] });
+  });
+  return files;
+}
+
+/** The runtime specifier as seen from a file `depth` directories below the out dir. */
+export function runtimeSpecifier(runtimeImport: string, depth: number): string {
+  if (!runtimeImport.startsWith('.')) return runtimeImport;
+  const relative = posix.join(...Array<string>(depth).fill('..'), runtimeImport);
+  return relative.startsWith('.') ? relative : `./${relative}`;
+}
+
+function wrapperInitializer(operation: OperationModel): string {
+  const define = operation.paginated ? 'definePaginatedOperation' : 'defineOperation';
+  const result = operation.paginated ? `${jsonResponse(operation, operation.successResponses[0].status)}[number]` : dataType(operation);
+  const descriptor = [
+    `id: ${quote(operation.operationId)}`,
+    `method: ${quote(operation.httpMethod)}`,
+    `path: ${quote(operation.path)}`,
+    `security: ${quote(operation.security)}`,
+    `paginated: ${operation.paginated}`,
+    `body: ${quote(operation.body)}`,
+  ];
+  return `/* @__PURE__ */ ${define}<${paramsType(operation)}, ${result}>({ ${descriptor.join(', ')} })`;
+}
+
+/** `{ path: …; query?: …; body: … }` with a key only where the operation has one. */
+export function paramsType(operation: OperationModel): string {
+  const ref = `operations[${quote(operation.operationId)}]`;
+  const members: string[] = [];
+  if (operation.pathParameters.present) {
+    members.push(`path${operation.pathParameters.required ? '' : '?'}: ${ref}['parameters']['path']`);
+  }
+  if (operation.queryParameters.present) {
+    members.push(`query${operation.queryParameters.required ? '' : '?'}: ${ref}['parameters']['query']`);
+  }
+  if (operation.body !== 'none') {
+    const requestBody = operation.bodyRequired ? `${ref}['requestBody']` : `NonNullable<${ref}['requestBody']>`;
+    const content = `${requestBody}['content'][${quote(operation.bodyContentType!)}]`;
+    members.push(`body${operation.bodyRequired ? '' : '?'}: ${operation.body === 'multipart' ? `${content} | FormData` : content}`);
+  }
+  return members.length === 0 ? 'Record<string, never>' : `{ ${members.join('; ')} }`;
+}
+
+function jsonResponse(operation: OperationModel, status: string): string {
+  const response = operation.successResponses.find((candidate) => candidate.status === status)!;
+  const key = /^\d+$/.test(status) ? status : quote(status);
+  return `operations[${quote(operation.operationId)}]['responses'][${key}]['content'][${quote(response.jsonContentType!)}]`;
+}
+
+/** The JSON body of each 2xx response; `undefined` for a 2xx without one; `void` without any. */
+export function dataType(operation: OperationModel): string {
+  const responses = operation.successResponses;
+  if (responses.length === 0 || responses.every((response) => !response.jsonContentType)) return 'void';
+  const types = responses.map((response) => (response.jsonContentType ? jsonResponse(operation, response.status) : 'undefined'));
+  return [...new Set(types)].join(' | ');
+}
+
+function operationDoc(operation: OperationModel): string {
+  const lines: string[] = [];
+  if (operation.summary) lines.push(operation.summary, '');
+  if (operation.description && operation.description !== operation.summary) lines.push(operation.description, '');
+  const traits = [
+    operation.paginated ? 'paginated' : undefined,
+    operation.security === 'none' ? 'no token' : operation.security === 'user' ? "end user's token" : 'M2M token',
+    operation.body === 'multipart' ? 'multipart/form-data body' : undefined,
+  ].filter(Boolean);
+  lines.push(`\`${operation.httpMethod} ${operation.path}\` (${operation.operationId}; ${traits.join(', ')})`);
+  if (operation.deprecated) lines.push('', '@deprecated Deprecated in the Logto API spec.');
+  return escapeComment(lines.join('\n'));
+}
+
+function namespaceSummary(namespace: NamespaceModel): string {
+  const title = namespace.tag ?? 'Operations without a tag';
+  const first = namespace.description?.split(/\n\s*\n/)[0];
+  return escapeComment(first ? `${title}: ${first}` : title);
+}
+
+function namespaceDoc(namespace: NamespaceModel): string {
+  return `/*\n * ${namespaceSummary(namespace).replace(/\n/g, '\n * ')}\n */`;
+}
+
+function escapeComment(text: string): string {
+  return text.replace(/\*\//g, '*\\/');
+}
+
+function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}

@@ -1,0 +1,314 @@
+/**
+ * The pipeline, top to bottom: load the spec (URL, file or pinned) → fast path when nothing
+ * changed → parse → validate → pin → normalise (patches) → operation model → emit types and
+ * wrappers → Markdown index → format → compare or write atomically.
+ *
+ * `generate(options)` is the programmatic entry (cli.ts parses flags into it; consumer mode
+ * calls it with a config object). Heavy modules (openapi-typescript, ts-morph, prettier, yaml)
+ * are imported lazily inside their steps, so the no-change fast path stays well under 0.3 s.
+ */
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_SPEC_URL, isUrl, parseHeaders, parseSpecText, pullSpec, readSpecFile, sha256, SpecPullError } from './fetch-spec.js';
+import { GeneratorError } from './generator-error.js';
+import { LOGTO_PATCHES, type SpecPatch } from './patches.js';
+import { LOCK_FILE, PINNED_SPEC_FILE, readLock, serializeLock, serializePinnedSpec, sortKeys, type SpecLock } from './pin-spec.js';
+import { bannerText, tsBanner } from './banner.js';
+import { emitGeneratedReadme, emitOperationsIndex } from './emit-index.js';
+import { emitTypes } from './emit-types.js';
+import { emitWrappers } from './emit-wrappers.js';
+import { formatFiles, formatterId, sha256Text } from './format.js';
+import { NAME_MAP_FILE, parseNameMap } from './name-map.js';
+import { normaliseSpec } from './normalise-spec.js';
+import { buildOperationModel } from './operation-model.js';
+import { validateSpec } from './validate-spec.js';
+import { diffOutput, writeOutput } from './write-output.js';
+
+export interface GenerateOptions {
+  /** URL or file of the spec. Default: Logto's published Cloud spec. */
+  spec?: string;
+  /** Extra request headers for a spec URL (`{ Authorization: 'Bearer …' }` or `['Authorization: Bearer …']`). */
+  headers?: Record<string, string> | readonly string[];
+  /** Use the pinned spec in the out dir; do not pull. */
+  offline?: boolean;
+  /** A failed pull is an error instead of a fallback to the pinned spec. */
+  strict?: boolean;
+  /** Regenerate in memory and compare with the out dir; write nothing. */
+  check?: boolean;
+  /** Regenerate even when the spec, generator and files match the lock. */
+  force?: boolean;
+  /** Output directory, relative to `cwd`. Default `generated`. */
+  out?: string;
+  /** How generated code imports the runtime (relative to the out dir, or a package specifier). */
+  runtimeImport?: string;
+  cwd?: string;
+  /** Timeout for pulling the spec, in milliseconds. Default 15 s. */
+  timeoutMs?: number;
+  /** Spec patches to apply. Default: Logto's (generator/patches.ts). */
+  patches?: readonly SpecPatch[];
+  /** Progress and warnings, one line each. Default: stderr. */
+  log?: (line: string) => void;
+}
+
+export interface GenerateResult {
+  /** `unchanged`: nothing was written (fast path, or output identical). */
+  status: 'written' | 'unchanged' | 'check-passed' | 'check-failed';
+  outDir: string;
+  /** Where the spec came from this run. */
+  specOrigin: 'url' | 'file' | 'pinned';
+  sha256: string;
+  operations: number;
+  tags: number;
+  paginated: number;
+  /** Every file the generator owns in the out dir. */
+  files: string[];
+  /** Files written (generate) or differing (check), relative to the out dir. */
+  changedFiles: string[];
+  /** Files of a previous run that this run no longer produces (deleted, or reported by --check). */
+  staleFiles: string[];
+  warnings: string[];
+  timingsMs: Record<string, number>;
+}
+
+const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+export const GENERATOR_ID = `logto-mgmt@${(JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version}`;
+
+function findPackageRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    try {
+      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'logto-mgmt') return dir;
+    } catch {
+      // not here: keep walking up
+    }
+    if (dirname(dir) === dir) throw new Error(`logto-mgmt: cannot find its package.json above ${start}`);
+  }
+}
+
+/** Relative path from the out dir to this package's runtime when the out dir is inside it, else the package export. */
+export function defaultRuntimeImport(outDir: string): string {
+  const fromRoot = relative(PACKAGE_ROOT, outDir);
+  if (fromRoot.startsWith('..') || isAbsolute(fromRoot) || fromRoot.split(sep).includes('node_modules')) return 'logto-mgmt/runtime';
+  const specifier = relative(outDir, join(PACKAGE_ROOT, 'runtime', 'index.js')).split(sep).join('/');
+  return specifier.startsWith('.') ? specifier : `./${specifier}`;
+}
+
+export async function generate(options: GenerateOptions = {}): Promise<GenerateResult> {
+  const started = performance.now();
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const cwd = options.cwd ?? process.cwd();
+  const outDir = resolve(cwd, options.out ?? 'generated');
+  const outLabel = relative(cwd, outDir).split(sep).join('/') || '.';
+  const runtimeImport = options.runtimeImport ?? defaultRuntimeImport(outDir);
+  const patches = options.patches ?? LOGTO_PATCHES;
+  const warnings: string[] = [];
+  const timingsMs: Record<string, number> = {};
+  const warn = (message: string) => {
+    warnings.push(message);
+    log(`warning: ${message}`);
+  };
+  let last = started;
+  const done = (step: string, detail = '') => {
+    const now = performance.now();
+    timingsMs[step] = Math.round(now - last);
+    last = now;
+    log(`[logto-mgmt] ${step.padEnd(16)} ${String(timingsMs[step]).padStart(5)} ms${detail ? `  ${detail}` : ''}`);
+  };
+
+  // 1. Load the spec's text.
+  const lock = await readLock(outDir);
+  const pinnedFile = join(outDir, PINNED_SPEC_FILE);
+  const pinnedLabel = `${outLabel}/${PINNED_SPEC_FILE}`;
+  const readPinned = async (why: string) => {
+    const text = await readFile(pinnedFile, 'utf8').catch(() => undefined);
+    if (text === undefined) throw new GeneratorError(`${why}, and there is no pinned spec to use`, { file: pinnedLabel });
+    return text;
+  };
+  const headers = Array.isArray(options.headers) ? parseHeaders(options.headers as string[]) : { ...(options.headers as Record<string, string> | undefined) };
+  const specArgument = options.spec ?? DEFAULT_SPEC_URL;
+  let origin: GenerateResult['specOrigin'];
+  let text: string;
+  let specFile: string; // for error messages
+  let source: string;
+  let etag: string | null;
+  let bodySha256: string;
+  const usePinned = async (why: string) => {
+    text = await readPinned(why);
+    origin = 'pinned';
+    specFile = pinnedLabel;
+    source = lock?.source ?? pinnedLabel;
+    etag = lock?.etag ?? null;
+    bodySha256 = lock?.sha256 ?? sha256(text);
+  };
+  if (options.offline) {
+    await usePinned('--offline uses the pinned spec');
+  } else if (isUrl(specArgument)) {
+    try {
+      const pulled = await pullSpec(specArgument, {
+        headers,
+        etag: lock?.source === specArgument ? lock.etag : null,
+        timeoutMs: options.timeoutMs,
+      });
+      if (pulled.status === 'not-modified') {
+        await usePinned(`${specArgument} answered 304 Not Modified`);
+      } else {
+        [text, origin, specFile, source, etag, bodySha256] = [pulled.text, 'url', specArgument, specArgument, pulled.etag, pulled.sha256];
+      }
+    } catch (error) {
+      if (!(error instanceof SpecPullError)) throw error;
+      if (options.strict) throw new GeneratorError(`${error.message} (--strict: not falling back to the pinned spec)`);
+      await usePinned(error.message);
+      warn(`${error.message}; using the pinned spec ${pinnedLabel} (sha256 ${bodySha256!.slice(0, 12)})`);
+    }
+  } else {
+    const file = resolve(cwd, specArgument);
+    text = await readSpecFile(file, specArgument);
+    origin = 'file';
+    specFile = specArgument;
+    source = relative(cwd, file).split(sep).join('/');
+    etag = null;
+    bodySha256 = sha256(text);
+  }
+  done('load spec', `${origin!} ${source!} (sha256 ${bodySha256!.slice(0, 12)})`);
+
+  // 2. Fast path: same spec, same generator, files untouched → nothing to do.
+  if (!options.check && !options.force && lock && (await isUpToDate(lock, outDir, { sha256: bodySha256!, source: origin! === 'pinned' ? lock.source : source!, runtimeImport }))) {
+    done('up to date', `${outLabel} matches spec.lock.json; nothing written`);
+    return {
+      status: 'unchanged',
+      outDir,
+      specOrigin: origin!,
+      sha256: bodySha256!,
+      operations: -1,
+      tags: -1,
+      paginated: -1,
+      files: [LOCK_FILE, ...Object.keys(lock.files)].sort(),
+      changedFiles: [],
+      staleFiles: [],
+      warnings,
+      timingsMs: { ...timingsMs, total: Math.round(performance.now() - started) },
+    };
+  }
+
+  // 3. Parse, put keys in a stable order, validate, pin.
+  let parsed: unknown;
+  try {
+    parsed = await parseSpecText(text!, specFile!);
+  } catch (error) {
+    if (origin! !== 'url' || options.strict || !(error instanceof GeneratorError)) throw error;
+    await usePinned(`${specArgument} did not answer a JSON or YAML document`);
+    warn(`${error.message}; using the pinned spec ${pinnedLabel} (sha256 ${bodySha256!.slice(0, 12)})`);
+    parsed = await parseSpecText(text!, specFile!);
+  }
+  const sorted = sortKeys(parsed);
+  done('parse', `${(text!.length / 1e6).toFixed(1)} MB`);
+  const validation = validateSpec(sorted, specFile!);
+  for (const message of validation.warnings) warn(message);
+  const pinnedSpec = serializePinnedSpec(sorted);
+  done('validate', `openapi ${validation.document.openapi}, info.version ${JSON.stringify(validation.document.info?.version ?? null)}`);
+
+  // 4. Normalise and model.
+  const normalised = normaliseSpec(validation, patches, specFile!);
+  done('normalise', Object.entries(normalised.patchCounts).map(([id, count]) => `${id}×${count}`).join(' '));
+  const nameMapLabel = `${outLabel}/${NAME_MAP_FILE}`;
+  const previousNames = parseNameMap(await readFile(join(outDir, NAME_MAP_FILE), 'utf8').catch(() => undefined), nameMapLabel);
+  const model = buildOperationModel(normalised.document, previousNames, { spec: specFile!, nameMap: nameMapLabel });
+  const paginated = model.operations.filter((operation) => operation.paginated).length;
+  const tags = new Set(model.operations.map((operation) => operation.tag ?? '')).size;
+  done('model', `${model.operations.length} operations, ${tags} tags, ${model.namespaces.length} namespaces, ${paginated} paginated`);
+
+  // 5. Emit.
+  const schema = tsBanner(bodySha256!) + (await emitTypes(normalised.document, specFile!));
+  done('emit types', `schema.ts ${(schema.length / 1e6).toFixed(2)} MB`);
+  const wrappers = await emitWrappers(model, { runtimeImport, specSha256: bodySha256! });
+  done('emit wrappers', `${wrappers.size} files`);
+  const sortedNames = Object.fromEntries(
+    Object.keys(model.nameMap)
+      .sort()
+      .map((operationId) => [operationId, { namespace: model.nameMap[operationId].namespace, method: model.nameMap[operationId].method }]),
+  );
+  const nameMapText = `${JSON.stringify({ '//': bannerText(bodySha256!), ...sortedNames }, null, 2)}\n`;
+  const unformatted = [
+    { path: 'schema.ts', text: schema },
+    ...[...wrappers].map(([path, content]) => ({ path, text: content })),
+    { path: 'OPERATIONS.md', text: emitOperationsIndex(model, bodySha256!) },
+    { path: 'README.md', text: emitGeneratedReadme(model, bodySha256!) },
+    { path: NAME_MAP_FILE, text: nameMapText },
+  ];
+  done('emit index');
+
+  // 6. Format (reusing files whose input is unchanged), then the lock that records them.
+  const formatter = await formatterId();
+  const formatted = await formatFiles(unformatted, {
+    formatter: lock?.formatter,
+    files: lock?.files ?? {},
+    readExisting: (path) => readFile(join(outDir, path), 'utf8').catch(() => undefined),
+  });
+  const files = new Map<string, string>(formatted.map((file) => [file.path, file.text]));
+  files.set(PINNED_SPEC_FILE, pinnedSpec);
+  const lockedFiles: SpecLock['files'] = {};
+  for (const file of formatted) lockedFiles[file.path] = { sha256: sha256Text(file.text), input: file.input };
+  lockedFiles[PINNED_SPEC_FILE] = { sha256: sha256Text(pinnedSpec), input: sha256Text(pinnedSpec) };
+  const lockText = serializeLock({
+    source: source!,
+    etag: etag!,
+    sha256: bodySha256!,
+    infoVersion: typeof validation.document.info?.version === 'string' ? validation.document.info.version : null,
+    openapi: validation.document.openapi,
+    generator: GENERATOR_ID,
+    runtimeImport,
+    formatter,
+    files: lockedFiles,
+  });
+  files.set(LOCK_FILE, lockText);
+  const reused = formatted.filter((file) => file.reused).length;
+  done('format', `${formatted.length - reused} formatted, ${reused} unchanged reused`);
+
+  // 7. Compare or write.
+  const previouslyOwned = lock ? [LOCK_FILE, ...Object.keys(lock.files)] : [];
+  const diff = await diffOutput(outDir, files, previouslyOwned);
+  const summary = {
+    outDir,
+    specOrigin: origin!,
+    sha256: bodySha256!,
+    operations: model.operations.length,
+    tags,
+    paginated,
+    files: [...files.keys()].sort(),
+    changedFiles: diff.changed,
+    staleFiles: diff.stale,
+    warnings,
+  };
+  let status: GenerateResult['status'];
+  if (options.check) {
+    status = diff.changed.length === 0 && diff.stale.length === 0 ? 'check-passed' : 'check-failed';
+    done('check', status === 'check-passed' ? `${outLabel} is up to date` : `${diff.changed.length + diff.stale.length} files differ`);
+  } else if (diff.changed.length === 0 && diff.stale.length === 0) {
+    status = 'unchanged';
+    done('write', 'identical output, nothing written');
+  } else {
+    await writeOutput(outDir, files, previouslyOwned);
+    status = 'written';
+    done('write', `${diff.changed.length} written${diff.stale.length ? `, ${diff.stale.length} stale removed` : ''} in ${outLabel}`);
+  }
+  timingsMs.total = Math.round(performance.now() - started);
+  log(
+    `[logto-mgmt] ${status}: ${model.operations.length} operations, ${tags} tags, ${paginated} paginated, ` +
+      `${files.size} files (${diff.changed.length} ${options.check ? 'differing' : 'changed'}) in ${timingsMs.total} ms`,
+  );
+  return { status, ...summary, timingsMs };
+}
+
+async function isUpToDate(lock: SpecLock, outDir: string, current: { sha256: string; source: string; runtimeImport: string }): Promise<boolean> {
+  if (lock.sha256 !== current.sha256 || lock.generator !== GENERATOR_ID || lock.runtimeImport !== current.runtimeImport || lock.source !== current.source) {
+    return false;
+  }
+  const checks = await Promise.all(
+    Object.entries(lock.files).map(async ([path, locked]) => {
+      const content = await readFile(join(outDir, path)).catch(() => undefined);
+      return content !== undefined && sha256(content) === locked.sha256;
+    }),
+  );
+  return checks.every(Boolean);
+}

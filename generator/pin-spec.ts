@@ -1,0 +1,70 @@
+/**
+ * Step: pin the spec that was used. `spec.json` is the vendor's document with its keys in a
+ * stable (sorted) order, so a regeneration diff shows only real changes; `spec.lock.json` says
+ * where it came from (source, ETag, sha256 of the body as received, info.version) and which
+ * generator and formatter produced the files beside it, with their hashes.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { bannerText } from './banner.js';
+
+export const PINNED_SPEC_FILE = 'spec.json';
+export const LOCK_FILE = 'spec.lock.json';
+
+export interface LockedFile {
+  /** sha256 of the file as written. */
+  sha256: string;
+  /** sha256 of the text before prettier: when it is unchanged the written bytes can be reused. */
+  input: string;
+}
+
+export interface SpecLock {
+  '//': string;
+  /** URL or file (relative to the working directory) the spec was pulled from. */
+  source: string;
+  etag: string | null;
+  /** sha256 of the spec's body exactly as received. Logto's info.version is always "Cloud". */
+  sha256: string;
+  infoVersion: string | null;
+  openapi: string;
+  /** `logto-mgmt@<version>`: a different generator regenerates even an unchanged spec. */
+  generator: string;
+  runtimeImport: string;
+  formatter: string;
+  files: Record<string, LockedFile>;
+}
+
+/** Copies `value` with every object's keys in sorted order; arrays keep their order. */
+export function sortKeys<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(sortKeys) as T;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
+  return sorted as T;
+}
+
+export function serializePinnedSpec(sortedDocument: unknown): string {
+  return `${JSON.stringify(sortedDocument, null, 2)}\n`;
+}
+
+export function serializeLock(lock: Omit<SpecLock, '//'>): string {
+  const { files, ...rest } = lock;
+  const ordered: SpecLock = { '//': bannerText(lock.sha256), ...rest, files: sortKeys(files) };
+  return `${JSON.stringify(ordered, null, 2)}\n`;
+}
+
+/** The lock in `outDir`, or undefined when there is none (first run) or it is unreadable. */
+export async function readLock(outDir: string): Promise<SpecLock | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(outDir, LOCK_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const lock = JSON.parse(text) as SpecLock;
+    return typeof lock.sha256 === 'string' && lock.files && typeof lock.files === 'object' ? lock : undefined;
+  } catch {
+    return undefined;
+  }
+}

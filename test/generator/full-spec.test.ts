@@ -1,0 +1,158 @@
+/**
+ * The real Logto 1.42 spec, end to end: generate into a fresh directory, compile the result
+ * with tsc together with a consumer that calls three operations (and misuses some, which must
+ * not compile) and a file proving our types are more precise than openapi-typescript's alone;
+ * then run the consumer against the fake Logto server, so the wrappers really send HTTP.
+ */
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeLogto, type FakeLogto } from '../fake-logto/index.js';
+import { generate, type GenerateResult } from '../../generator/generate.js';
+import { LOGTO_SPEC, REPO_ROOT, quiet, snapshot, workspace } from './workspace.js';
+
+const run = promisify(execFile);
+
+const CONSUMER = `
+import { createLogtoManagementClient, users } from './generated/index.js';
+
+/** Three operations through the bound client, one through the tree-shakeable form. */
+export async function threeCalls(endpoint: string, token: string) {
+  const client = createLogtoManagementClient({ endpoint, getAccessToken: () => token });
+  const created = await client.users.create({ body: { username: 'consumer_1', primaryEmail: 'consumer1@example.com' } });
+  const id: string = created.id;
+  const fetched = await client.users.get({ path: { userId: id } });
+  const username: string | null = fetched.username;
+  const page = await users.list(client.raw, { query: { page: 1, page_size: 5 } });
+  const firstId: string | undefined = page[0]?.id;
+  const listed = await client.users.list();
+  return { id, username, firstId, total: listed.length };
+}
+
+export function misuse(client: ReturnType<typeof createLogtoManagementClient>) {
+  // @ts-expect-error the path parameter is required
+  void client.users.get();
+  // @ts-expect-error userId is a string
+  void client.users.get({ path: { userId: 42 } });
+  // @ts-expect-error there is no such method
+  void client.users.fetchEverything;
+  // @ts-expect-error the body is required for createUser
+  void client.users.create();
+  // @ts-expect-error unknown key in a params object
+  void client.users.list({ querry: {} });
+}
+`;
+
+const PRECISION = `
+import type { operations as Ours } from './generated/schema.js';
+import type { operations as Plain } from './plain-schema.js';
+
+// zod literal \`type: string, format: '"email"'\`
+type OurIdentifierType = Ours['VerifyOneTimeTokenVerification']['requestBody']['content']['application/json']['identifier']['type'];
+type PlainIdentifierType = Plain['VerifyOneTimeTokenVerification']['requestBody']['content']['application/json']['identifier']['type'];
+export const plainAcceptsAnyString: PlainIdentifierType = 'phone';
+// @ts-expect-error only the literal 'email' is allowed
+export const oursRejectsOtherStrings: OurIdentifierType = 'phone';
+export const oursAcceptsTheLiteral: OurIdentifierType = 'email';
+
+// oneOf of string literals "true"/"false" in a query parameter
+type OurIsThirdParty = NonNullable<Ours['ListApplications']['parameters']['query']>['isThirdParty'];
+type PlainIsThirdParty = NonNullable<Plain['ListApplications']['parameters']['query']>['isThirdParty'];
+export const plainAcceptsYes: PlainIsThirdParty = 'yes';
+// @ts-expect-error only 'true' | 'false'
+export const oursRejectsYes: OurIsThirdParty = 'yes';
+
+// items typed object "Validator function" are strings (redirect URIs)
+type OurRedirectUris = NonNullable<Ours['CreateApplication']['requestBody']['content']['application/json']['oidcClientMetadata']>['redirectUris'];
+type PlainRedirectUris = NonNullable<Plain['CreateApplication']['requestBody']['content']['application/json']['oidcClientMetadata']>['redirectUris'];
+export const oursTakesStrings: OurRedirectUris = ['https://app.example.com/callback'];
+// @ts-expect-error openapi-typescript alone wants objects here
+export const plainRejectsStrings: PlainRedirectUris = ['https://app.example.com/callback'];
+`;
+
+let dir: string;
+let result: GenerateResult;
+let fake: FakeLogto | undefined;
+
+beforeAll(async () => {
+  dir = await workspace({}, join(REPO_ROOT, '.tmp'));
+  result = await generate(quiet(dir, { spec: relative(dir, LOGTO_SPEC), runtimeImport: undefined }));
+}, 180_000);
+
+afterAll(async () => {
+  await fake?.close();
+});
+
+describe('the real Logto spec', () => {
+  it('generates one wrapper per operation: 359 operations, 40 tags, 28 paginated', async () => {
+    expect(result).toMatchObject({ status: 'written', operations: 359, tags: 40, paginated: 28 });
+    const spec = JSON.parse(await readFile(LOGTO_SPEC, 'utf8'));
+    const ids: string[] = Object.values(spec.paths).flatMap((item) => Object.values(item as object).map((op) => op.operationId));
+    const files = await snapshot(join(dir, 'generated'));
+    const modules = [...files].filter(([path]) => path.startsWith('operations/') && path !== 'operations/index.ts');
+    expect(modules).toHaveLength(40);
+    const wrapperIds = modules.flatMap(([, { text }]) => [...text.matchAll(/\bid: '([^']+)'/g)].map((match) => match[1]));
+    expect(wrapperIds.sort()).toEqual([...ids].sort());
+    const index = files.get('OPERATIONS.md')!.text;
+    expect(index.match(/^\| `[a-zA-Z]+\.[a-zA-Z_$]+` /gm)).toHaveLength(359);
+  });
+
+  it('derives names from tags and operationIds', async () => {
+    const names = JSON.parse(await readFile(join(dir, 'generated', 'name-map.json'), 'utf8'));
+    expect(names.ListUsers).toEqual({ namespace: 'users', method: 'list' });
+    expect(names.ListUserCustomData).toEqual({ namespace: 'users', method: 'listCustomData' });
+    expect(names.UpdateUserCustomData).toEqual({ namespace: 'users', method: 'updateCustomData' });
+    expect(names.ListApplicationRoles).toEqual({ namespace: 'applications', method: 'listRoles' });
+    expect(names.ListOrganizationRoleScopes).toEqual({ namespace: 'organizationRoles', method: 'listScopes' });
+    expect(names.CreateSsoConnector).toEqual({ namespace: 'ssoConnectors', method: 'create' });
+    expect(names.GetSignInExp).toEqual({ namespace: 'signInExperience', method: 'get' });
+    expect(names.ListLogs).toEqual({ namespace: 'auditLogs', method: 'list' });
+  });
+
+  it('carries security, pagination and body encoding in each descriptor', async () => {
+    const read = (module: string) => readFile(join(dir, 'generated', 'operations', `${module}.ts`), 'utf8');
+    expect(await read('users')).toMatch(/id: 'ListUsers',\s+method: 'GET',\s+path: '\/api\/users',\s+security: 'm2m',\s+paginated: true,\s+body: 'none'/);
+    expect(await read('status')).toMatch(/security: 'none'/);
+    expect(await read('my-account')).not.toMatch(/security: '(m2m|none)'/);
+    expect(await read('user-assets')).toMatch(/id: 'CreateUserAsset',[^)]*body: 'multipart'/);
+    expect(await read('applications')).toMatch(/id: 'ListApplicationUserConsentOrganizations',[^)]*paginated: false/);
+  });
+
+  it('compiles with tsc, with a consumer calling three operations and a precision check against openapi-typescript alone', async () => {
+    const { default: openapiTS, astToString } = await import('openapi-typescript');
+    const plain = astToString(await openapiTS(JSON.parse(await readFile(LOGTO_SPEC, 'utf8')), { silent: true }));
+    await writeFile(join(dir, 'plain-schema.ts'), plain);
+    await writeFile(join(dir, 'consumer.ts'), CONSUMER);
+    await writeFile(join(dir, 'precision.ts'), PRECISION);
+    await writeFile(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        extends: relative(dir, join(REPO_ROOT, 'tsconfig.json')),
+        compilerOptions: { noEmit: true, types: ['node'], typeRoots: [relative(dir, join(REPO_ROOT, 'node_modules', '@types'))] },
+        include: ['generated', 'consumer.ts', 'precision.ts', 'plain-schema.ts'],
+      }),
+    );
+    const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const outcome = await run(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')], { cwd: dir }).then(
+      () => '',
+      (error: { stdout: string }) => error.stdout,
+    );
+    expect(outcome).toBe('');
+  }, 300_000);
+
+  it('the generated client really sends HTTP: three calls against the fake Logto', async () => {
+    fake = await startFakeLogto();
+    fake.data.seedUsers(3);
+    const token = fake.issueToken();
+    await writeFile(join(dir, 'consumer-run.ts'), CONSUMER);
+    const { threeCalls } = await import(/* @vite-ignore */ join(dir, 'consumer-run.ts'));
+    const outcome = await threeCalls(fake.url, token);
+    expect(outcome).toMatchObject({ username: 'consumer_1', total: 4 });
+    const calls = fake.requests.filter((request) => request.path.startsWith('/api/')).map((request) => `${request.method} ${request.path}`);
+    expect(calls).toEqual(['POST /api/users', `GET /api/users/${outcome.id}`, 'GET /api/users', 'GET /api/users']);
+    const page = fake.requests.find((request) => request.path === '/api/users' && request.query.get('page_size') === '5');
+    expect(page?.headers.authorization).toMatch(/^Bearer /);
+  });
+});

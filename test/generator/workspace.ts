@@ -1,0 +1,48 @@
+/** Test helpers: throw-away working directories and snapshots of what is on disk. */
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
+import type { GenerateOptions } from '../../generator/generate.js';
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const FIXTURES = join(REPO_ROOT, 'test', 'generator', 'fixtures');
+export const LOGTO_SPEC = join(REPO_ROOT, '..', 'shared', 'spec', 'logto-openapi.json');
+
+const created: string[] = [];
+afterAll(async () => {
+  await Promise.all(created.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+/** A fresh directory (removed after the test file), optionally with fixture files copied in. */
+export async function workspace(files: Record<string, string> = {}, parent = tmpdir()): Promise<string> {
+  await mkdir(parent, { recursive: true });
+  const dir = await mkdtemp(join(parent, 'logto-mgmt-'));
+  created.push(dir);
+  for (const [target, source] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, target)), { recursive: true });
+    await cp(source, join(dir, target));
+  }
+  return dir;
+}
+
+/** Every file under `dir` with its content and mtime, for "left untouched" assertions. */
+export async function snapshot(dir: string): Promise<Map<string, { text: string; mtimeMs: number }>> {
+  const result = new Map<string, { text: string; mtimeMs: number }>();
+  const walk = async (current: string) => {
+    for (const entry of await readdir(current, { withFileTypes: true })) {
+      const full = join(current, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else result.set(relative(dir, full).split(sep).join('/'), { text: await readFile(full, 'utf8'), mtimeMs: (await stat(full)).mtimeMs });
+    }
+  };
+  await walk(dir);
+  return result;
+}
+
+/** Options every test uses: quiet, collecting log lines; fixtures import the runtime as a package. */
+export function quiet(cwd: string, extra: GenerateOptions = {}): GenerateOptions & { lines: string[] } {
+  const lines: string[] = [];
+  return { cwd, runtimeImport: 'logto-mgmt/runtime', log: (line) => lines.push(line), lines, ...extra };
+}
