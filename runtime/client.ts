@@ -7,14 +7,23 @@
 import createClient, { type Client } from 'openapi-fetch';
 import { ApiPromise } from './api-promise.js';
 import { ClientCredentialsTokenSource, ProvidedTokenSource, type TokenSource } from './auth.js';
+import { withDebug } from './debug-log.js';
+import { createLimits, limitedFetch } from './limits.js';
 import { redactingLogger } from './log.js';
 import type { CallOptions, OperationClient, OperationDescriptor, RequestParams } from './operation.js';
 import { resolveOptions, type LogtoClientOptions } from './options.js';
-import type { RateLimitStore } from './rate-limit-store.js';
 import { SharedTokenCache, tokenCacheKey } from './store/shared-token-cache.js';
 import { Transport } from './transport.js';
 
 export type { LogtoClientOptions } from './options.js';
+
+/**
+ * OpenAPI's default for query parameters is style `form`, explode `true` for arrays *and*
+ * objects: `search_params: {'search.name': 'x'}` goes out as `search.name=x`, which is what
+ * Logto's search parses. openapi-fetch defaults objects to deepObject (`search_params[…]=x`),
+ * which Logto would ignore.
+ */
+const querySerializer = { array: { style: 'form', explode: true }, object: { style: 'form', explode: true } } as const;
 
 export class LogtoClient implements OperationClient {
   /** `https://{tenantId}.logto.app` or your endpoint, without a trailing slash. */
@@ -24,8 +33,6 @@ export class LogtoClient implements OperationClient {
   readonly #fetch: typeof globalThis.fetch;
   readonly #headers: Record<string, string> | undefined;
   readonly #clientId: string | undefined;
-  /** The `store` option's rate-limit side, for the limiter; undefined: in memory. */
-  readonly #rateLimitStore: RateLimitStore | undefined;
   #raw: Client<any> | undefined;
 
   constructor(options: LogtoClientOptions) {
@@ -35,25 +42,35 @@ export class LogtoClient implements OperationClient {
     this.#headers = resolved.headers;
     this.#clientId = resolved.credentials?.clientId;
     const secret = resolved.credentials?.clientSecret;
-    const logger = redactingLogger(resolved.logger, () => [secret, (this.#tokenSource as ClientCredentialsTokenSource | undefined)?.currentToken, resolved.userToken]);
-    const store = resolved.store?.open({ endpoint: resolved.endpoint, clientId: resolved.credentials?.clientId });
-    this.#rateLimitStore = store?.rateLimit;
+    const logger = redactingLogger(withDebug(resolved.logger, resolved.limits.debug), () => [
+      secret,
+      (this.#tokenSource as ClientCredentialsTokenSource | undefined)?.currentToken,
+      resolved.userToken,
+    ]);
+    // A `LogtoStore` (e.g. Redis) is opened once for this endpoint + client id: its rate-limit
+    // side feeds the limiter (under a plain key: the store's prefix already tells clients
+    // apart, without putting the endpoint or client id into Redis), its token side the cache.
+    const store = resolved.store?.open({ endpoint: resolved.endpoint, clientId: this.#clientId });
+    const limitsOptions = store ? { ...resolved.limits, store: store.rateLimit, rateLimitKey: resolved.limits.rateLimitKey ?? 'requests' } : resolved.limits;
     const shared =
       store && resolved.credentials
         ? new SharedTokenCache({ store: store.tokens, key: tokenCacheKey(resolved.credentials), secret: resolved.credentials.clientSecret })
         : undefined;
+    // One limiter and retry policy for the client: token requests count against the same budget.
+    const limits = createLimits(limitsOptions, { endpoint: resolved.endpoint, clientId: this.#clientId, logger });
     this.#tokenSource = resolved.credentials
-      ? new ClientCredentialsTokenSource(resolved.credentials, { fetch: resolved.fetch, logger, shared })
+      ? new ClientCredentialsTokenSource(resolved.credentials, { fetch: limitedFetch(resolved.fetch, limits), logger, shared })
       : resolved.getAccessToken
         ? new ProvidedTokenSource(resolved.getAccessToken)
         : undefined;
     this.#transport = new Transport({
-      fetchClient: createClient({ baseUrl: resolved.endpoint, fetch: resolved.fetch, headers: resolved.headers }),
+      fetchClient: createClient({ baseUrl: resolved.endpoint, fetch: resolved.fetch, headers: resolved.headers, querySerializer }),
       tokenSource: this.#tokenSource,
       timeoutMs: resolved.timeoutMs,
       userToken: resolved.userToken,
       getUserToken: resolved.getUserToken,
       logger,
+      limits,
     });
   }
 
@@ -68,7 +85,7 @@ export class LogtoClient implements OperationClient {
    */
   get fetchClient(): Client<any> {
     if (!this.#raw) {
-      const raw = createClient<any>({ baseUrl: this.endpoint, fetch: this.#fetch, headers: this.#headers });
+      const raw = createClient<any>({ baseUrl: this.endpoint, fetch: this.#fetch, headers: this.#headers, querySerializer });
       const tokenSource = this.#tokenSource;
       if (tokenSource) {
         raw.use({

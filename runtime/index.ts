@@ -66,6 +66,23 @@ export {
   type PaginateOptions,
 } from './pagination.js';
 
+// Rate limits, retries, hooks, debug log (issue #5).
+export { LogtoRateLimitError } from './errors.js';
+export { type LimitsOptions } from './limits.js';
+export { DEFAULT_MAX_CONCURRENCY, DEFAULT_RATE_LIMIT, RateLimiter, RateLimitQueueError, type RateLimit, type RateLimiterOptions, type Release } from './rate-limit.js';
+export { type RateLimitStore } from './rate-limit-store.js';
+export { MemoryRateLimitStore } from './store/memory-rate-limit-store.js';
+export {
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_MAX_RETRY_AFTER_MS,
+  isIdempotent,
+  parseRetryAfter,
+  type RateLimitEvent,
+  type RetryEvent,
+  type RetryOptions,
+} from './retry.js';
+export { type DebugOption } from './debug-log.js';
+
 // Where limits and the M2M token are kept (issue #8). The Redis store is its own entry,
 // `logto-mgmt/redis` (runtime/store/redis.ts), so nothing here reaches it.
 export { createMemoryStore, type LogtoStore, type ScopedStore, type StoreIdentity } from './store/store.js';

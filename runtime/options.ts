@@ -8,7 +8,9 @@
  *   operations that need no M2M token).
  */
 import { LogtoError } from './errors.js';
+import type { LimitsOptions } from './limits.js';
 import { consoleLogger, type LogtoLogger } from './log.js';
+import type { RateLimitStore } from './rate-limit-store.js';
 import type { LogtoStore } from './store/store.js';
 import { DEFAULT_TIMEOUT_MS } from './timeout.js';
 
@@ -26,7 +28,8 @@ export type AccessTokenProvider = (context: {
 /** An end user's access token for `security: 'user'` operations (My account…). */
 export type UserTokenProvider = () => string | undefined | Promise<string | undefined>;
 
-export interface CommonOptions {
+/** Rate limits, retries, hooks and the debug switch: see limits.ts (issue #5). */
+export interface CommonOptions extends Omit<LimitsOptions, 'store'> {
   /** A fetch implementation (default `globalThis.fetch`); called with a `Request`. */
   fetch?: typeof globalThis.fetch;
   /** Headers sent with every API request. */
@@ -41,9 +44,10 @@ export interface CommonOptions {
   getUserToken?: UserTokenProvider;
   /**
    * Where the rate limit, the 429 pause and the M2M token are kept. Default: in this process.
-   * `createRedisStore(redis)` from `logto-mgmt/redis` shares them between processes and machines.
+   * `createRedisStore(redis)` from `logto-mgmt/redis` shares all three between processes and
+   * machines. A bare `RateLimitStore` shares the rate limit and the pause only.
    */
-  store?: LogtoStore;
+  store?: LogtoStore | RateLimitStore;
 }
 
 export interface ClientCredentialsOptions {
@@ -110,7 +114,10 @@ export interface ResolvedOptions {
   /** Set for client credentials (Cloud or self-hosted). */
   credentials: ResolvedCredentials | undefined;
   getAccessToken: AccessTokenProvider | undefined;
+  /** A `LogtoStore` (rate limit, pause and token); a bare `RateLimitStore` goes to `limits.store`. */
   store: LogtoStore | undefined;
+  /** Checked when the limiter and retry policy are built (limits.ts). */
+  limits: LimitsOptions;
 }
 
 function invalid(message: string): never {
@@ -177,7 +184,12 @@ export function resolveOptions(options: LogtoClientOptions): ResolvedOptions {
   }
   if (o.getAccessToken !== undefined && typeof o.getAccessToken !== 'function') invalid('`getAccessToken` must be a function');
 
-  if (o.store !== undefined && typeof o.store?.open !== 'function') invalid('`store` must come from createRedisStore() or createMemoryStore()');
+  const store = o.store;
+  const isLogtoStore = (value: unknown): value is LogtoStore => typeof (value as LogtoStore | undefined)?.open === 'function';
+  const isRateLimitStore = (value: unknown): value is RateLimitStore => typeof (value as RateLimitStore | undefined)?.tryAcquire === 'function';
+  if (store !== undefined && !isLogtoStore(store) && !isRateLimitStore(store)) {
+    invalid('`store` must come from createRedisStore() or createMemoryStore(), or be a RateLimitStore');
+  }
 
   const fetchImpl = o.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== 'function') invalid('no `fetch` available: pass one in the options');
@@ -192,6 +204,17 @@ export function resolveOptions(options: LogtoClientOptions): ResolvedOptions {
     getUserToken: o.getUserToken,
     credentials,
     getAccessToken: o.getAccessToken,
-    store: o.store,
+    store: isLogtoStore(store) ? store : undefined,
+    limits: {
+      rateLimit: o.rateLimit,
+      maxConcurrency: o.maxConcurrency,
+      store: isLogtoStore(store) ? undefined : store,
+      rateLimitKey: o.rateLimitKey,
+      maxRetries: o.maxRetries,
+      maxRetryAfterMs: o.maxRetryAfterMs,
+      onRetry: o.onRetry,
+      onRateLimit: o.onRateLimit,
+      debug: o.debug,
+    },
   };
 }
