@@ -26,9 +26,10 @@ describe.skipIf(!redisServerPath)('many processes sharing a Redis store', () => 
     calls: 10,
     concurrency: 4,
     rateLimit: { requests: 200, intervalMs: 10_000 },
-    // Generous: on a loaded 2-core machine a 200 ms budget can run out inside our own
-    // process, and a spurious fallback would hide what these tests look at.
-    storeTimeoutMs: 1_000,
+    // Generous: on a loaded 2-core machine a 200 ms budget (even 1 s, measured at a load
+    // average of 30) can run out inside our own process, and a spurious fallback would hide
+    // what these tests look at. The kill test sets its own.
+    storeTimeoutMs: 5_000,
     ...overrides,
   });
   /** The measured calls (not the workers' warm-up requests). */
@@ -107,7 +108,7 @@ describe.skipIf(!redisServerPath)('many processes sharing a Redis store', () => 
     // request the server saw was sent (x-sent-at, stamped by each process's fetch) before or after.
     const sentAt = apiCalls().map((request) => Number(request.headers['x-sent-at']));
     expect(sentAt.every(Number.isFinite)).toBe(true);
-    expect(sentAt.filter((time) => time > at + 100 && time < until).map((time) => time - at)).toEqual([]);
+    expect(sentAt.filter((time) => time > at + 100 && time < until).map((time) => `${time - at} of ${until - at}`)).toEqual([]);
     expect(sentAt.filter((time) => time >= until).length).toBeGreaterThan(0);
     expect(apiCalls()).toHaveLength(161);
     expect(new Set(callIds()).size).toBe(160); // the refused call was sent again, once
