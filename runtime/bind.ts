@@ -4,10 +4,23 @@
  * client imports every namespace.
  */
 import type { ApiPromise } from './api-promise.js';
-import type { Operation, OperationArgs, OperationClient } from './operation.js';
+import type { Operation, OperationArgs, OperationClient, PaginatedOperation } from './operation.js';
+import { paginate, type PaginateArgs, type PaginatedIterator } from './pagination.js';
 
-export type BoundOperation<O> =
-  O extends { types?: { params: infer Params; data: infer Data } }
+/** A paginated list, bound: call it for one page, or `.iterate()` it for every item. */
+export interface BoundPaginatedOperation<Params, Item> {
+  (...args: OperationArgs<Params>): ApiPromise<Item[]>;
+  /** Walks every page: `for await (const user of client.users.list.iterate({ query }))`. */
+  iterate(...args: PaginateArgs<Params>): PaginatedIterator<Item>;
+}
+
+// `paginatedTypes` is optional, so every operation is assignable to `{ paginatedTypes?: … }`:
+// test that the key exists instead.
+export type BoundOperation<O> = 'paginatedTypes' extends keyof O
+  ? O extends { paginatedTypes?: { params: infer Params; item: infer Item } }
+    ? BoundPaginatedOperation<Params, Item>
+    : never
+  : O extends { types?: { params: infer Params; data: infer Data } }
     ? (...args: OperationArgs<Params>) => ApiPromise<Data>
     : never;
 
@@ -19,7 +32,13 @@ export function bindNamespace<Namespace extends Record<string, Operation<any, an
 ): BoundNamespace<Namespace> {
   const bound: Record<string, unknown> = {};
   for (const [name, operation] of Object.entries(namespace)) {
-    bound[name] = (params?: any, options?: any) => operation(client, params, options);
+    const call = (params?: any, options?: any) => operation(client, params, options);
+    bound[name] = operation.descriptor.paginated
+      ? Object.assign(call, {
+          iterate: (params?: any, options?: any) =>
+            paginate(client, operation as PaginatedOperation<any, any>, params, options),
+        })
+      : call;
   }
   return bound as BoundNamespace<Namespace>;
 }

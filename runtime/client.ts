@@ -1,50 +1,103 @@
 /**
- * PROVISIONAL minimal client so generated wrappers compile and really send HTTP.
- * Issue #3 replaces this with the full client (auth, errors, timeouts); keep `request()`'s
- * signature (it is `OperationClient`).
+ * `LogtoClient`: the object generated wrappers call (`OperationClient.request`). It resolves
+ * the options, owns the M2M token source and the openapi-fetch client, and hands each call to
+ * the transport. `request()` returns an `ApiPromise`: `await` → data, `.withResponse()` →
+ * `{ data, response }`.
  */
-import createClient from 'openapi-fetch';
+import createClient, { type Client } from 'openapi-fetch';
 import { ApiPromise } from './api-promise.js';
+import { ClientCredentialsTokenSource, ProvidedTokenSource, type TokenSource } from './auth.js';
+import { withDebug } from './debug-log.js';
+import { createLimits, limitedFetch } from './limits.js';
+import { redactingLogger } from './log.js';
 import type { CallOptions, OperationClient, OperationDescriptor, RequestParams } from './operation.js';
+import { resolveOptions, type LogtoClientOptions } from './options.js';
+import { Transport } from './transport.js';
 
-export interface LogtoClientOptions {
-  /** Logto endpoint, e.g. `https://my-tenant.logto.app` or `http://localhost:3001`. */
-  endpoint: string;
-  /** Returns the access token to send for M2M operations. */
-  getAccessToken?: () => Promise<string> | string;
-  fetch?: typeof globalThis.fetch;
-}
+export type { LogtoClientOptions } from './options.js';
+
+/**
+ * OpenAPI's default for query parameters is style `form`, explode `true` for arrays *and*
+ * objects: `search_params: {'search.name': 'x'}` goes out as `search.name=x`, which is what
+ * Logto's search parses. openapi-fetch defaults objects to deepObject (`search_params[…]=x`),
+ * which Logto would ignore.
+ */
+const querySerializer = { array: { style: 'form', explode: true }, object: { style: 'form', explode: true } } as const;
 
 export class LogtoClient implements OperationClient {
-  readonly #fetchClient: ReturnType<typeof createClient>;
-  readonly #options: LogtoClientOptions;
+  /** `https://{tenantId}.logto.app` or your endpoint, without a trailing slash. */
+  readonly endpoint: string;
+  readonly #transport: Transport;
+  readonly #tokenSource: TokenSource | undefined;
+  readonly #fetch: typeof globalThis.fetch;
+  readonly #headers: Record<string, string> | undefined;
+  readonly #clientId: string | undefined;
+  #raw: Client<any> | undefined;
 
   constructor(options: LogtoClientOptions) {
-    this.#options = options;
-    this.#fetchClient = createClient({ baseUrl: options.endpoint.replace(/\/+$/, ''), fetch: options.fetch });
+    const resolved = resolveOptions(options);
+    this.endpoint = resolved.endpoint;
+    this.#fetch = resolved.fetch;
+    this.#headers = resolved.headers;
+    this.#clientId = resolved.credentials?.clientId;
+    const secret = resolved.credentials?.clientSecret;
+    const logger = redactingLogger(withDebug(resolved.logger, resolved.limits.debug), () => [
+      secret,
+      (this.#tokenSource as ClientCredentialsTokenSource | undefined)?.currentToken,
+      resolved.userToken,
+    ]);
+    // One limiter and retry policy for the client: token requests count against the same budget.
+    const limits = createLimits(resolved.limits, { endpoint: resolved.endpoint, clientId: this.#clientId, logger });
+    this.#tokenSource = resolved.credentials
+      ? new ClientCredentialsTokenSource(resolved.credentials, { fetch: limitedFetch(resolved.fetch, limits), logger })
+      : resolved.getAccessToken
+        ? new ProvidedTokenSource(resolved.getAccessToken)
+        : undefined;
+    this.#transport = new Transport({
+      fetchClient: createClient({ baseUrl: resolved.endpoint, fetch: resolved.fetch, headers: resolved.headers, querySerializer }),
+      tokenSource: this.#tokenSource,
+      timeoutMs: resolved.timeoutMs,
+      userToken: resolved.userToken,
+      getUserToken: resolved.getUserToken,
+      logger,
+      limits,
+    });
   }
 
   request<Data>(operation: OperationDescriptor, params: RequestParams | undefined, options?: CallOptions): ApiPromise<Data> {
-    return new ApiPromise(this.#send<Data>(operation, params, options));
+    return new ApiPromise(this.#transport.send<Data>(operation, params, options));
   }
 
-  async #send<Data>(operation: OperationDescriptor, params: RequestParams | undefined, options?: CallOptions) {
-    const headers: Record<string, string> = { ...options?.headers };
-    if (operation.security === 'm2m' && this.#options.getAccessToken) {
-      headers.authorization = `Bearer ${await this.#options.getAccessToken()}`;
-    } else if (operation.security === 'user' && options?.userToken) {
-      headers.authorization = `Bearer ${options.userToken}`;
+  /**
+   * Escape hatch: a plain openapi-fetch client on the same endpoint that adds the M2M token to
+   * every request. It returns openapi-fetch's `{ data, error, response }` and does none of
+   * the rest (no 401 replay, no LogtoErrors, no timeout). Type it with the generated `paths`.
+   */
+  get fetchClient(): Client<any> {
+    if (!this.#raw) {
+      const raw = createClient<any>({ baseUrl: this.endpoint, fetch: this.#fetch, headers: this.#headers, querySerializer });
+      const tokenSource = this.#tokenSource;
+      if (tokenSource) {
+        raw.use({
+          async onRequest({ request }) {
+            request.headers.set('authorization', `Bearer ${await tokenSource.getToken(request.signal)}`);
+            return request;
+          },
+        });
+      }
+      this.#raw = raw;
     }
-    const { data, error, response } = await this.#fetchClient.request(operation.method as 'get', operation.path as never, {
-      params: { path: params?.path, query: params?.query },
-      body: params?.body,
-      headers,
-      signal: options?.signal,
-    } as never);
-    if (!response.ok) {
-      throw new Error(`${operation.method} ${operation.path} failed with ${response.status}: ${JSON.stringify(error)}`);
-    }
-    return { data: data as Data, response };
+    return this.#raw;
+  }
+
+  /** Never shows the secret or a token, whatever is inspected. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const auth = this.#clientId ? `client credentials (clientId ${JSON.stringify(this.#clientId)})` : this.#tokenSource ? 'getAccessToken' : 'none';
+    return `LogtoClient { endpoint: ${JSON.stringify(this.endpoint)}, auth: ${auth} }`;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { endpoint: this.endpoint, clientId: this.#clientId };
   }
 }
 

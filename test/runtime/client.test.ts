@@ -1,0 +1,216 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createLogtoClient,
+  defineOperation,
+  LogtoApiError,
+  LogtoBadRequestError,
+  LogtoError,
+  LogtoNotFoundError,
+  LogtoServerError,
+  LogtoUnauthorizedError,
+  LogtoUnprocessableEntityError,
+  type LogtoClient,
+} from '../../runtime/index.js';
+import { startFakeLogto, type FakeLogto } from '../fake-logto/index.js';
+import { assignApplicationRolesOp, createUser, getMyAccount, getStatus, getUser, listUsers } from './operations.js';
+
+let fake: FakeLogto;
+let client: LogtoClient;
+const logger = { warn: () => {} };
+beforeEach(async () => {
+  fake = await startFakeLogto();
+  client = createLogtoClient({ endpoint: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, logger, maxRetries: 0 });
+});
+afterEach(async () => {
+  await fake.close();
+});
+
+describe('per-operation security', () => {
+  it('sends the M2M token to m2m operations, nothing to security: [] operations', async () => {
+    await listUsers(client);
+    await getStatus(client);
+    const token = fake.issuedTokens()[0].token;
+    expect(fake.requestsTo('/api/users')[0].headers.authorization).toBe(`Bearer ${token}`);
+    expect(fake.requestsTo('/api/status')[0].headers.authorization).toBeUndefined();
+    // A no-auth operation does not even fetch a token.
+    const fresh = createLogtoClient({ endpoint: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, logger });
+    await getStatus(fresh);
+    expect(fake.counters.tokenRequests).toBe(1);
+  });
+
+  it("sends the caller's user token (per call over per client), never the M2M token, to user operations", async () => {
+    const [alice, bob] = fake.data.seedUsers([{ username: 'alice' }, { username: 'bob' }]) as Array<{ id: string }>;
+    const aliceToken = fake.issueUserToken(alice.id);
+    const bobToken = fake.issueUserToken(bob.id);
+    const withUser = createLogtoClient({ endpoint: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, userToken: aliceToken, logger });
+    expect((await getMyAccount(withUser)).username).toBe('alice');
+    expect((await getMyAccount(withUser, {}, { userToken: bobToken })).username).toBe('bob');
+    const viaProvider = createLogtoClient({ endpoint: fake.url, getUserToken: async () => bobToken, logger });
+    expect((await getMyAccount(viaProvider)).username).toBe('bob');
+    expect(fake.requestsTo('/api/my-account').map((r) => r.headers.authorization)).toEqual([`Bearer ${aliceToken}`, `Bearer ${bobToken}`, `Bearer ${bobToken}`]);
+    expect(fake.counters.tokenRequests).toBe(0);
+  });
+
+  it('fails clearly, without sending anything, when a user operation has no user token', async () => {
+    const error = await getMyAccount(client).catch((e: any) => e);
+    expect(error).toBeInstanceOf(LogtoError);
+    expect(error.message).toMatch(/GetProfile .* end user's access token: pass \{ userToken \}/);
+    expect(fake.counters.requests).toBe(0);
+  });
+
+  it('fails clearly when an m2m operation is called on a client without M2M credentials', async () => {
+    const anonymous = createLogtoClient({ endpoint: fake.url, logger });
+    await expect(listUsers(anonymous)).rejects.toThrow(/ListUsers .* needs an M2M token/);
+    await expect(getStatus(anonymous)).resolves.toBeUndefined();
+  });
+});
+
+describe('bring your own token', () => {
+  it('sends the token from getAccessToken and asks again with rejectedToken after a 401', async () => {
+    let current = fake.issueToken();
+    const seen: Array<string | undefined> = [];
+    const byo = createLogtoClient({
+      endpoint: fake.url,
+      getAccessToken: ({ rejectedToken }) => {
+        seen.push(rejectedToken);
+        if (rejectedToken === current) current = fake.issueToken();
+        return current;
+      },
+      logger,
+    });
+    await listUsers(byo);
+    const old = current;
+    fake.revokeToken(old);
+    await listUsers(byo);
+    expect(seen).toEqual([undefined, undefined, old]);
+    expect(fake.requestsTo('/api/users').map((r) => r.headers.authorization)).toEqual([`Bearer ${old}`, `Bearer ${old}`, `Bearer ${current}`]);
+  });
+
+  it('does not replay when getAccessToken hands back the rejected token', async () => {
+    const token = fake.issueToken();
+    fake.revokeToken(token);
+    const byo = createLogtoClient({ endpoint: fake.url, getAccessToken: () => token, logger });
+    await expect(listUsers(byo)).rejects.toBeInstanceOf(LogtoUnauthorizedError);
+    expect(fake.requestsTo('/api/users')).toHaveLength(1);
+  });
+});
+
+describe('401 replay', () => {
+  it('replays once with a new token, resending the same JSON body', async () => {
+    await listUsers(client);
+    fake.revokeAllTokens();
+    const user = await createUser(client, { body: { username: 'carol', primaryEmail: 'carol@example.com' } });
+    expect(user.username).toBe('carol');
+    const posts = fake.requestsTo('/api/users', 'POST');
+    expect(posts).toHaveLength(2);
+    expect(posts[0].body).toBe(posts[1].body);
+    expect(posts[0].headers.authorization).not.toBe(posts[1].headers.authorization);
+    expect(fake.counters.tokenRequests).toBe(2);
+  });
+
+  it('gives up with the 401 when the replay is rejected too', async () => {
+    fake.intercept((request) => (request.path === '/api/users' ? { type: 'respond', status: 401, body: { code: 'auth.unauthorized', message: 'Unauthorized. Please check credentials and its scope.' } } : undefined));
+    const error = await listUsers(client).catch((e: any) => e);
+    expect(error).toBeInstanceOf(LogtoUnauthorizedError);
+    expect(error).toMatchObject({ status: 401, kind: 'unauthorized', code: 'auth.unauthorized' });
+    expect(fake.requestsTo('/api/users')).toHaveLength(2);
+    expect(fake.counters.tokenRequests).toBe(2);
+  });
+
+  it('does not replay a 401 for a user-token operation', async () => {
+    const error = await getMyAccount(client, {}, { userToken: 'not-a-user-token' }).catch((e: any) => e);
+    expect(error).toMatchObject({ status: 401, code: 'auth.unauthorized' });
+    expect(fake.requestsTo('/api/my-account')).toHaveLength(1);
+  });
+});
+
+describe('errors', () => {
+  it('throws LogtoNotFoundError with Logto code, message, method, path and headers', async () => {
+    const error = await getUser(client, { path: { userId: 'missing id' } }).catch((e: any) => e);
+    expect(error).toBeInstanceOf(LogtoNotFoundError);
+    expect(error).toBeInstanceOf(LogtoApiError);
+    expect(error).toMatchObject({ status: 404, kind: 'not_found', code: 'entity.not_found', logtoMessage: 'The resource does not exist.', method: 'GET', path: '/api/users/missing%20id' });
+    expect(error.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(error.message).toBe('GET /api/users/missing%20id failed with 404 entity.not_found: The resource does not exist.');
+  });
+
+  it('carries guard.invalid_input details and data', async () => {
+    const error = await createUser(client, { body: { primaryEmail: 'nope' } }).catch((e: any) => e);
+    expect(error).toBeInstanceOf(LogtoBadRequestError);
+    expect(error).toMatchObject({ kind: 'bad_request', code: 'guard.invalid_input', details: 'Error in key path "primaryEmail": (invalid_string) Invalid' });
+    expect(error.data).toMatchObject({ name: 'ZodError', issues: [{ path: ['primaryEmail'] }] });
+  });
+
+  it('tells 422, 403, 5xx and a plain-text 404 apart', async () => {
+    await createUser(client, { body: { username: 'dup' } });
+    await expect(createUser(client, { body: { username: 'dup' } })).rejects.toBeInstanceOf(LogtoUnprocessableEntityError);
+    fake.enqueueFault({ type: 'server-error', status: 503 });
+    await expect(listUsers(client)).rejects.toBeInstanceOf(LogtoServerError);
+    const unknownRoute = defineOperation<{}, unknown>({ id: 'Nope', method: 'GET', path: '/api/nope', security: 'm2m', paginated: false, body: 'none' });
+    const error = await unknownRoute(client).catch((e: any) => e);
+    expect(error).toMatchObject({ status: 404, kind: 'not_found', code: undefined, logtoMessage: 'Not Found' });
+    fake.enqueueFault({ type: 'rate-limit', retryAfter: 3 });
+    const limited = await listUsers(client).catch((e: any) => e);
+    expect(limited).toMatchObject({ status: 429, kind: 'rate_limited' });
+    expect(limited.headers.get('retry-after')).toBe('3');
+  });
+});
+
+describe('results', () => {
+  it('resolves to data on 200 and 201, undefined on 204, and exposes the Response via withResponse()', async () => {
+    fake.data.seedUsers(45);
+    const { data, response } = await listUsers(client, { query: { page: 2 } }).withResponse();
+    expect(data).toHaveLength(20);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('total-number')).toBe('45');
+    const role = fake.data.seedRoles([{ name: 'r' }])[0];
+    const assign = defineOperation<{ path: { applicationId: string }; body: { roleIds: string[] } }, unknown>(assignApplicationRolesOp);
+    const assigned = await assign(client, { path: { applicationId: fake.clientId }, body: { roleIds: [role.id] } }).withResponse();
+    expect(assigned.response.status).toBe(201);
+    expect(assigned.data).toEqual({ roleIds: [role.id], addedRoleIds: [role.id] });
+    await expect(getStatus(client)).resolves.toBeUndefined();
+  });
+
+  it('serializes query arrays and objects form/explode, as OpenAPI and Logto expect', async () => {
+    const list = defineOperation<{ query: Record<string, unknown> }, unknown[]>({ id: 'ListUsers', method: 'GET', path: '/api/users', security: 'm2m', paginated: true, body: 'none' });
+    await list(client, { query: { page: 1, search_params: { 'search.primaryEmail': '%@example.com', 'mode.primaryEmail': 'like' }, types: ['SPA', 'Native'] } });
+    const [request] = fake.requestsTo('/api/users');
+    expect([...request.query]).toEqual([
+      ['page', '1'],
+      ['search.primaryEmail', '%@example.com'],
+      ['mode.primaryEmail', 'like'],
+      ['types', 'SPA'],
+      ['types', 'Native'],
+    ]);
+  });
+
+  it('sends default headers and per-call headers', async () => {
+    const custom = createLogtoClient({ endpoint: `${fake.url}/`, clientId: fake.clientId, clientSecret: fake.clientSecret, headers: { 'x-app': 'billing' }, logger });
+    await listUsers(custom, {}, { headers: { 'x-request-id': 'r1' } });
+    const [request] = fake.requestsTo('/api/users');
+    expect(request.headers['x-app']).toBe('billing');
+    expect(request.headers['x-request-id']).toBe('r1');
+  });
+
+  it('uses a custom fetch for the token and the API', async () => {
+    const seen: string[] = [];
+    const custom = createLogtoClient({
+      endpoint: fake.url,
+      clientId: fake.clientId,
+      clientSecret: fake.clientSecret,
+      logger,
+      fetch: (input, init) => {
+        seen.push(input instanceof Request ? new URL(input.url).pathname : new URL(String(input)).pathname);
+        return fetch(input, init);
+      },
+    });
+    await listUsers(custom);
+    expect(seen).toEqual(['/oidc/token', '/api/users']);
+  });
+
+  it('offers the plain openapi-fetch client with the M2M token as an escape hatch', async () => {
+    const { data, response } = await client.fetchClient.GET('/api/users', {});
+    expect(response.status).toBe(200);
+    expect(data).toEqual([]);
+  });
+});

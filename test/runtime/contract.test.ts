@@ -1,0 +1,119 @@
+/**
+ * Contract test: every generated operation is called once, with minimal schema-valid
+ * arguments built from the pinned spec, against a loopback server that validates the request
+ * (route, parameters, body, credential) with openapi-backend. Zero violations allowed; the
+ * operations it cannot exercise are listed with the reason.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as namespaces from '../../generated/operations/index.js';
+import { createLogtoClient, type Operation } from '../../runtime/index.js';
+import { ArgumentGenerator, CannotGenerate, type SpecDocument } from './contract/minimal-arguments.js';
+import { startSpecServer, type SpecServer } from './contract/spec-server.js';
+
+const specText = readFileSync(new URL('../../generated/spec.json', import.meta.url), 'utf8');
+const spec = JSON.parse(specText) as SpecDocument;
+const lock = JSON.parse(readFileSync(new URL('../../generated/spec.lock.json', import.meta.url), 'utf8')) as { sha256: string };
+const TOKENS = { m2m: 'contract-m2m-token', user: 'contract-user-token' };
+
+const operations = Object.entries(namespaces).flatMap(([namespace, members]) =>
+  Object.entries(members as Record<string, unknown>)
+    .filter(([, value]) => typeof value === 'function' && 'descriptor' in (value as object))
+    .map(([name, value]) => ({ name: `${namespace}.${name}`, operation: value as Operation<any, any> })),
+);
+const specOperationCount = Object.values(spec.paths).reduce(
+  (count, item) => count + Object.keys(item).filter((key) => ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'].includes(key)).length,
+  0,
+);
+
+let server: SpecServer;
+beforeAll(async () => {
+  server = await startSpecServer(spec, TOKENS);
+}, 120_000);
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('contract: every generated operation against the pinned spec', () => {
+  it('covers the pinned spec (one generated wrapper per operation)', () => {
+    // spec.json is the vendor document with sorted keys; the lock names the original bytes,
+    // which are the shared copy of what a real Logto served.
+    const vendorText = readFileSync(new URL('../../../shared/spec/logto-openapi.json', import.meta.url), 'utf8');
+    expect(createHash('sha256').update(vendorText).digest('hex')).toBe(lock.sha256);
+    expect(spec).toEqual(JSON.parse(vendorText));
+    expect(operations.length).toBe(specOperationCount);
+    expect(new Set(operations.map((o) => o.operation.descriptor.id)).size).toBe(specOperationCount);
+  });
+
+  it.each([
+    ['minimal arguments (required parameters only)', false],
+    ['every optional query parameter too', true],
+  ])('sends every operation as the spec describes it, with 0 violations: %s', async (_, allQuery) => {
+    server.hits.clear();
+    const generator = new ArgumentGenerator(spec);
+    const client = createLogtoClient({ endpoint: server.url, getAccessToken: () => TOKENS.m2m, userToken: TOKENS.user, logger: { warn: () => {} } });
+    const skipped: Array<{ id: string; reason: string }> = [];
+    const failures: Array<{ id: string; error: string }> = [];
+    let exercised = 0;
+
+    for (const { operation } of operations) {
+      const { id, method, path } = operation.descriptor;
+      let args: ReturnType<ArgumentGenerator['argumentsFor']>;
+      try {
+        args = generator.argumentsFor(method, path, allQuery);
+      } catch (error) {
+        if (!(error instanceof CannotGenerate)) throw error;
+        skipped.push({ id, reason: error.message });
+        continue;
+      }
+      const before = server.violations.length;
+      try {
+        await (operation as any)(client, { path: args.path, query: args.query, body: args.body });
+      } catch (error) {
+        failures.push({ id, error: (error as Error).message });
+      }
+      if (server.violations.length > before) {
+        const problem = generator.bodyProblem(method, path, args.body);
+        if (problem) for (const violation of server.violations.slice(before)) violation.problem += ` — ${problem}`;
+      } else if (server.hits.get(id) !== 1) {
+        failures.push({ id, error: `the server saw ${server.hits.get(id) ?? 0} valid requests for it` });
+      }
+      exercised++;
+    }
+
+    const report = [
+      `contract (${allQuery ? 'all query parameters' : 'minimal'}): exercised ${exercised}/${operations.length} operations, ${server.violations.length} violations, ${skipped.length} not exercisable`,
+      ...skipped.map((s) => `  not exercised: ${s.id}: ${s.reason}`),
+      ...server.violations.slice(0, 30).map((v) => `  violation: ${v.operationId ?? '?'} ${v.method} ${v.url}: ${v.problem}`),
+      ...failures.slice(0, 30).map((f) => `  failed: ${f.id}: ${f.error}`),
+    ].join('\n');
+    console.log(report);
+    expect(server.violations, report).toEqual([]);
+    expect(failures, report).toEqual([]);
+    expect(exercised + skipped.length).toBe(operations.length);
+    expect(exercised).toBeGreaterThanOrEqual(operations.length - 5);
+  }, 120_000);
+});
+
+describe('contract: the checking server is not a rubber stamp', () => {
+  it('reports a wrong body, a missing required query parameter, an unknown route and a wrong credential', async () => {
+    const m2mClient = createLogtoClient({ endpoint: server.url, getAccessToken: () => TOKENS.m2m, logger: { warn: () => {} } });
+    const wrongTokenClient = createLogtoClient({ endpoint: server.url, getAccessToken: () => TOKENS.user, logger: { warn: () => {} } });
+    const before = server.violations.length;
+    const { users, roles } = namespaces as unknown as Record<string, Record<string, Operation<any, any>>>;
+    await users.create(m2mClient, { body: { primaryEmail: 'not-an-email', username: 42 } }).catch(() => {});
+    await roles.create(m2mClient, { body: { description: 'no name' } }).catch(() => {});
+    await users.get(wrongTokenClient, { path: { userId: 'u1' } }).catch(() => {});
+    const bogus = { ...users.get.descriptor, id: 'Bogus', path: '/api/users/{userId}/nothing-here' };
+    await m2mClient.request(bogus, { path: { userId: 'u1' } }).catch(() => {});
+    const found = server.violations.slice(before);
+    expect(found.map((v) => v.problem)).toEqual([
+      expect.stringMatching(/invalid request: .*primaryEmail.*|invalid request: .*username/),
+      expect.stringMatching(/invalid request: .*name/),
+      'expected the m2m token, got the user token',
+      'no operation of the spec matches this method and path',
+    ]);
+    server.violations.splice(before); // keep the main test's count honest if run after this one
+  });
+});

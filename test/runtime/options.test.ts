@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { resolveOptions } from '../../runtime/options.js';
+import { LogtoError, type LogtoClientOptions } from '../../runtime/index.js';
+
+describe('resolveOptions', () => {
+  it.each<[string, LogtoClientOptions, { endpoint: string; resource?: string; tokenEndpoint?: string }]>([
+    ['Logto Cloud', { tenantId: 'abc123', clientId: 'id', clientSecret: 's' }, { endpoint: 'https://abc123.logto.app', resource: 'https://abc123.logto.app/api', tokenEndpoint: 'https://abc123.logto.app/oidc/token' }],
+    ['self-hosted default resource', { endpoint: 'https://auth.example.com', clientId: 'id', clientSecret: 's' }, { endpoint: 'https://auth.example.com', resource: 'https://default.logto.app/api', tokenEndpoint: 'https://auth.example.com/oidc/token' }],
+    ['trailing slashes', { endpoint: 'https://auth.example.com///', clientId: 'id', clientSecret: 's', resource: 'https://api.example.com/' }, { endpoint: 'https://auth.example.com', resource: 'https://api.example.com' }],
+    ['a base path behind a proxy', { endpoint: 'http://localhost:8080/logto/', clientId: 'id', clientSecret: 's' }, { endpoint: 'http://localhost:8080/logto', tokenEndpoint: 'http://localhost:8080/logto/oidc/token' }],
+    ['bring your own token', { endpoint: 'http://localhost:3001', getAccessToken: () => 't' }, { endpoint: 'http://localhost:3001' }],
+  ])('resolves %s', (_, options, want) => {
+    const resolved = resolveOptions(options);
+    expect(resolved.endpoint).toBe(want.endpoint);
+    if (want.resource) expect(resolved.credentials?.resource).toBe(want.resource);
+    if (want.tokenEndpoint) expect(resolved.credentials?.tokenEndpoint).toBe(want.tokenEndpoint);
+  });
+
+  it('applies the defaults: scope all, 30 s timeout, 10 s token timeout, 60 s leeway, Basic auth', () => {
+    const resolved = resolveOptions({ tenantId: 't', clientId: 'id', clientSecret: 's' });
+    expect(resolved.timeoutMs).toBe(30_000);
+    expect(resolved.credentials).toMatchObject({ scope: 'all', tokenTimeoutMs: 10_000, leewaySeconds: 60, authMethod: 'basic' });
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['tenantId and endpoint', { tenantId: 't', endpoint: 'https://x', clientId: 'i', clientSecret: 's' }, /either `tenantId`/],
+    ['a missing secret', { endpoint: 'https://x', clientId: 'i' }, /`clientSecret` is required/],
+    ['a missing client id', { tenantId: 't', clientSecret: 's' }, /`clientId` is required/],
+    ['getAccessToken with credentials', { endpoint: 'https://x', clientId: 'i', clientSecret: 's', getAccessToken: () => 't' }, /either `getAccessToken`/],
+    ['a relative endpoint', { endpoint: '/api', clientId: 'i', clientSecret: 's' }, /not a valid URL/],
+    ['a non-http endpoint', { endpoint: 'ftp://x', clientId: 'i', clientSecret: 's' }, /must be http\(s\)/],
+    ['a tenant id with a dot', { tenantId: 'evil.com/x', clientId: 'i', clientSecret: 's' }, /tenantId/],
+    ['a zero timeout', { endpoint: 'https://x', timeoutMs: 0 }, /timeoutMs must be a positive/],
+  ])('rejects %s with a clear LogtoError', (_, options, message) => {
+    expect(() => resolveOptions(options as LogtoClientOptions)).toThrow(LogtoError);
+    expect(() => resolveOptions(options as LogtoClientOptions)).toThrow(message);
+  });
+
+  it('does not echo the secret when rejecting options', () => {
+    try {
+      resolveOptions({ endpoint: 'not a url', clientId: 'i', clientSecret: 'hunter2-secret' });
+    } catch (error) {
+      expect(String((error as Error).message)).not.toContain('hunter2-secret');
+    }
+  });
+});

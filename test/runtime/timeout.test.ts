@@ -1,0 +1,122 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogtoClient, LogtoConnectionError, LogtoInvalidResponseError, LogtoTimeoutError, type LogtoClient } from '../../runtime/index.js';
+import { startFakeLogto, type FakeLogto } from '../fake-logto/index.js';
+import { getStatus, listUsers } from './operations.js';
+
+let fake: FakeLogto;
+let client: LogtoClient;
+beforeEach(async () => {
+  fake = await startFakeLogto();
+  client = createLogtoClient({ endpoint: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, timeoutMs: 200, maxRetries: 0, logger: { warn: () => {} } });
+  await listUsers(client, {}, { timeoutMs: 10_000 }); // warm the token (slow on a busy machine)
+});
+afterEach(async () => {
+  await fake.close();
+});
+
+describe('timeouts', () => {
+  it('times out a request the server never answers', async () => {
+    fake.enqueueFault({ type: 'stall' });
+    const started = performance.now();
+    const error = await listUsers(client).catch((e: any) => e);
+    expect(error).toBeInstanceOf(LogtoTimeoutError);
+    expect(error).toMatchObject({ timeoutMs: 200, method: 'GET', path: '/api/users' });
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('times out while reading a body the server stalls after sending headers', async () => {
+    fake.enqueueFault({ type: 'stall-body' });
+    const error = await listUsers(client).catch((e: any) => e);
+    expect(error).toBeInstanceOf(LogtoTimeoutError);
+  });
+
+  it('lets a call override the client timeout', async () => {
+    fake.setLatency(300);
+    await expect(listUsers(client)).rejects.toBeInstanceOf(LogtoTimeoutError);
+    await expect(listUsers(client, {}, { timeoutMs: 2000 })).resolves.toEqual([]);
+  });
+
+  it('treats Infinity and timeouts past the timer range as no timeout (instead of firing at once)', async () => {
+    await expect(listUsers(client, {}, { timeoutMs: Infinity })).resolves.toEqual([]);
+    await expect(listUsers(client, {}, { timeoutMs: 1e12 })).resolves.toEqual([]);
+  });
+
+  it('defaults to 30 s', async () => {
+    const { DEFAULT_TIMEOUT_MS } = await import('../../runtime/index.js');
+    expect(DEFAULT_TIMEOUT_MS).toBe(30_000);
+  });
+
+  it('covers waiting for the token within the call timeout', async () => {
+    const cold = createLogtoClient({ endpoint: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, timeoutMs: 150, tokenTimeoutMs: 5000, logger: { warn: () => {} } });
+    fake.failTokenRequests('stall');
+    await expect(listUsers(cold)).rejects.toBeInstanceOf(LogtoTimeoutError);
+  });
+});
+
+describe('cancellation', () => {
+  it("rejects with the caller's reason when aborted in flight", async () => {
+    fake.enqueueFault({ type: 'stall' });
+    const controller = new AbortController();
+    const reason = new Error('user navigated away');
+    setTimeout(() => controller.abort(reason), 50);
+    await expect(listUsers(client, {}, { signal: controller.signal, timeoutMs: 5000 })).rejects.toBe(reason);
+  });
+
+  it('rejects with an AbortError when aborted without a reason, including while reading the body', async () => {
+    fake.enqueueFault({ type: 'stall-body' });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const error = await listUsers(client, {}, { signal: controller.signal, timeoutMs: 5000 }).catch((e: any) => e);
+    expect(error).toBeInstanceOf(DOMException);
+    expect(error.name).toBe('AbortError');
+  });
+
+  it('does not send anything when the signal is already aborted', async () => {
+    const before = fake.counters.requests;
+    await expect(listUsers(client, {}, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(fake.counters.requests).toBe(before);
+  });
+
+  it('stops waiting for a shared token request without cancelling it for others', async () => {
+    const cold = createLogtoClient({ endpoint: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, logger: { warn: () => {} } });
+    fake.enqueueFault({ type: 'delay', ms: 200 }, { match: { path: '/oidc/token' } });
+    const controller = new AbortController();
+    const aborted = listUsers(cold, {}, { signal: controller.signal });
+    const patient = listUsers(cold);
+    setTimeout(() => controller.abort(), 50);
+    await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(patient).resolves.toEqual([]);
+    expect(fake.requestsTo('/oidc/token')).toHaveLength(2); // the warm-up client's and this one
+  });
+});
+
+describe('connection failures', () => {
+  it('turns a reset before the response into LogtoConnectionError', async () => {
+    fake.enqueueFault({ type: 'reset' });
+    const error = await listUsers(client).catch((e: any) => e);
+    expect(error).toBeInstanceOf(LogtoConnectionError);
+    expect(error.message).toMatch(/^GET \/api\/users failed: fetch failed/);
+  });
+
+  it('turns a reset in the middle of the body into LogtoConnectionError', async () => {
+    fake.enqueueFault({ type: 'reset-mid-response' });
+    await expect(listUsers(client)).rejects.toBeInstanceOf(LogtoConnectionError);
+  });
+
+  it('turns a refused connection into LogtoConnectionError', async () => {
+    const { createServer } = await import('node:net');
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise((resolve) => probe.close(resolve)); // nothing listens there now
+    const offline = createLogtoClient({ endpoint: `http://127.0.0.1:${port}`, logger: { warn: () => {} } });
+    const error = await getStatus(offline).catch((e: any) => e);
+    expect(error).toBeInstanceOf(LogtoConnectionError);
+    expect(error.message).toContain('ECONNREFUSED');
+  });
+
+  it('turns a 2xx body that is not JSON into LogtoInvalidResponseError', async () => {
+    fake.enqueueFault({ type: 'respond', status: 200, headers: { 'content-type': 'application/json' }, body: '<html>proxy login</html>' });
+    await expect(listUsers(client)).rejects.toBeInstanceOf(LogtoInvalidResponseError);
+  });
+});
