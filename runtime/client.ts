@@ -7,6 +7,8 @@
 import createClient, { type Client } from 'openapi-fetch';
 import { ApiPromise } from './api-promise.js';
 import { ClientCredentialsTokenSource, ProvidedTokenSource, type TokenSource } from './auth.js';
+import { withDebug } from './debug-log.js';
+import { createLimits, limitedFetch } from './limits.js';
 import { redactingLogger } from './log.js';
 import type { CallOptions, OperationClient, OperationDescriptor, RequestParams } from './operation.js';
 import { resolveOptions, type LogtoClientOptions } from './options.js';
@@ -39,9 +41,15 @@ export class LogtoClient implements OperationClient {
     this.#headers = resolved.headers;
     this.#clientId = resolved.credentials?.clientId;
     const secret = resolved.credentials?.clientSecret;
-    const logger = redactingLogger(resolved.logger, () => [secret, (this.#tokenSource as ClientCredentialsTokenSource | undefined)?.currentToken, resolved.userToken]);
+    const logger = redactingLogger(withDebug(resolved.logger, resolved.limits.debug), () => [
+      secret,
+      (this.#tokenSource as ClientCredentialsTokenSource | undefined)?.currentToken,
+      resolved.userToken,
+    ]);
+    // One limiter and retry policy for the client: token requests count against the same budget.
+    const limits = createLimits(resolved.limits, { endpoint: resolved.endpoint, clientId: this.#clientId, logger });
     this.#tokenSource = resolved.credentials
-      ? new ClientCredentialsTokenSource(resolved.credentials, { fetch: resolved.fetch, logger })
+      ? new ClientCredentialsTokenSource(resolved.credentials, { fetch: limitedFetch(resolved.fetch, limits), logger })
       : resolved.getAccessToken
         ? new ProvidedTokenSource(resolved.getAccessToken)
         : undefined;
@@ -52,6 +60,7 @@ export class LogtoClient implements OperationClient {
       userToken: resolved.userToken,
       getUserToken: resolved.getUserToken,
       logger,
+      limits,
     });
   }
 

@@ -15,7 +15,7 @@ const quietLogger = (): LogtoLogger & { warnings: string[]; debugs: string[] } =
 };
 
 function clientFor(fake: FakeLogto, extra: Partial<Parameters<typeof createLogtoClient>[0]> = {}): LogtoClient {
-  return createLogtoClient({ endpoint: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, logger: quietLogger(), ...extra } as never);
+  return createLogtoClient({ endpoint: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, logger: quietLogger(), rateLimit: false, maxRetries: 0, ...extra } as never);
 }
 
 describe('ClientCredentialsTokenSource over HTTP', () => {

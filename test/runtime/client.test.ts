@@ -19,7 +19,7 @@ let client: LogtoClient;
 const logger = { warn: () => {} };
 beforeEach(async () => {
   fake = await startFakeLogto();
-  client = createLogtoClient({ endpoint: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, logger });
+  client = createLogtoClient({ endpoint: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, logger, maxRetries: 0 });
 });
 afterEach(async () => {
   await fake.close();

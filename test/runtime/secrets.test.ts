@@ -19,7 +19,7 @@ const logger = {
   debug: (message: string, details?: unknown) => logLines.push(message, JSON.stringify(details ?? null)),
 };
 const makeClient = (extra: Partial<LogtoClientOptions> = {}): LogtoClient =>
-  createLogtoClient({ endpoint: fake.url, clientId: CLIENT_ID, clientSecret: SECRET, logger, timeoutMs: 300, tokenTimeoutMs: 300, ...extra } as LogtoClientOptions);
+  createLogtoClient({ endpoint: fake.url, clientId: CLIENT_ID, clientSecret: SECRET, logger, timeoutMs: 300, tokenTimeoutMs: 300, maxRetries: 0, ...extra } as LogtoClientOptions);
 
 beforeAll(async () => {
   fake = await startFakeLogto({ clients: [{ id: CLIENT_ID, secret: SECRET }, { id: 'scopeless', secret: SECRET, scopes: [] }] });

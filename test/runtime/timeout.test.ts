@@ -7,7 +7,7 @@ let fake: FakeLogto;
 let client: LogtoClient;
 beforeEach(async () => {
   fake = await startFakeLogto();
-  client = createLogtoClient({ endpoint: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, timeoutMs: 200, logger: { warn: () => {} } });
+  client = createLogtoClient({ endpoint: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, timeoutMs: 200, maxRetries: 0, logger: { warn: () => {} } });
   await listUsers(client, {}, { timeoutMs: 10_000 }); // warm the token (slow on a busy machine)
 });
 afterEach(async () => {
