@@ -16,6 +16,14 @@ import { Transport } from './transport.js';
 
 export type { LogtoClientOptions } from './options.js';
 
+/**
+ * OpenAPI's default for query parameters is style `form`, explode `true` for arrays *and*
+ * objects: `search_params: {'search.name': 'x'}` goes out as `search.name=x`, which is what
+ * Logto's search parses. openapi-fetch defaults objects to deepObject (`search_params[…]=x`),
+ * which Logto would ignore.
+ */
+const querySerializer = { array: { style: 'form', explode: true }, object: { style: 'form', explode: true } } as const;
+
 export class LogtoClient implements OperationClient {
   /** `https://{tenantId}.logto.app` or your endpoint, without a trailing slash. */
   readonly endpoint: string;
@@ -46,7 +54,7 @@ export class LogtoClient implements OperationClient {
         ? new ProvidedTokenSource(resolved.getAccessToken)
         : undefined;
     this.#transport = new Transport({
-      fetchClient: createClient({ baseUrl: resolved.endpoint, fetch: resolved.fetch, headers: resolved.headers }),
+      fetchClient: createClient({ baseUrl: resolved.endpoint, fetch: resolved.fetch, headers: resolved.headers, querySerializer }),
       tokenSource: this.#tokenSource,
       timeoutMs: resolved.timeoutMs,
       userToken: resolved.userToken,
@@ -67,7 +75,7 @@ export class LogtoClient implements OperationClient {
    */
   get fetchClient(): Client<any> {
     if (!this.#raw) {
-      const raw = createClient<any>({ baseUrl: this.endpoint, fetch: this.#fetch, headers: this.#headers });
+      const raw = createClient<any>({ baseUrl: this.endpoint, fetch: this.#fetch, headers: this.#headers, querySerializer });
       const tokenSource = this.#tokenSource;
       if (tokenSource) {
         raw.use({

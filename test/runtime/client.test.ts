@@ -171,6 +171,19 @@ describe('results', () => {
     await expect(getStatus(client)).resolves.toBeUndefined();
   });
 
+  it('serializes query arrays and objects form/explode, as OpenAPI and Logto expect', async () => {
+    const list = defineOperation<{ query: Record<string, unknown> }, unknown[]>({ id: 'ListUsers', method: 'GET', path: '/api/users', security: 'm2m', paginated: true, body: 'none' });
+    await list(client, { query: { page: 1, search_params: { 'search.primaryEmail': '%@example.com', 'mode.primaryEmail': 'like' }, types: ['SPA', 'Native'] } });
+    const [request] = fake.requestsTo('/api/users');
+    expect([...request.query]).toEqual([
+      ['page', '1'],
+      ['search.primaryEmail', '%@example.com'],
+      ['mode.primaryEmail', 'like'],
+      ['types', 'SPA'],
+      ['types', 'Native'],
+    ]);
+  });
+
   it('sends default headers and per-call headers', async () => {
     const custom = createLogtoClient({ endpoint: `${fake.url}/`, clientId: fake.clientId, clientSecret: fake.clientSecret, headers: { 'x-app': 'billing' }, logger });
     await listUsers(custom, {}, { headers: { 'x-request-id': 'r1' } });
