@@ -27,7 +27,7 @@ import {
   formatRatio,
   judgeAtMost,
   judgeLowerIsBetter,
-  renderTable,
+  printResult,
   unavailableRow,
   type BenchResult,
   type BenchRow,
@@ -159,6 +159,4 @@ export async function benchGeneration(): Promise<BenchResult> {
   return { rows };
 }
 
-if (isMain(import.meta.url)) {
-  console.log(renderTable((await benchGeneration()).rows));
-}
+if (isMain(import.meta.url)) printResult(await benchGeneration());

@@ -29,7 +29,7 @@ import {
   formatMs,
   formatRatio,
   judgeLowerIsBetter,
-  renderTable,
+  printResult,
   unavailableRow,
   type BenchResult,
   type BenchRow,
@@ -194,6 +194,4 @@ function importPath(fromDir: string, target: string): string {
   return path.startsWith('.') ? path : `./${path}`;
 }
 
-if (isMain(import.meta.url)) {
-  console.log(renderTable((await benchTypecheck()).rows));
-}
+if (isMain(import.meta.url)) printResult(await benchTypecheck());
