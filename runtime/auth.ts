@@ -15,7 +15,7 @@
 import { LogtoAuthError } from './errors.js';
 import type { LogtoLogger } from './log.js';
 import type { AccessTokenProvider, ResolvedCredentials } from './options.js';
-import { raceWithSignal } from './timeout.js';
+import { MAX_TIMER_MS, raceWithSignal } from './timeout.js';
 
 export interface TokenSource {
   /** A token to send; a string when cached (no promise on the hot path). */
@@ -110,7 +110,7 @@ export class ClientCredentialsTokenSource implements TokenSource {
   async #request(): Promise<string> {
     const startedAt = this.#now();
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
+    const timer = this.#timeoutMs <= MAX_TIMER_MS ? setTimeout(() => controller.abort(), this.#timeoutMs) : undefined;
     let status: number;
     let text: string;
     try {

@@ -7,12 +7,22 @@
 import createClient, { type Client } from 'openapi-fetch';
 import { ApiPromise } from './api-promise.js';
 import { ClientCredentialsTokenSource, ProvidedTokenSource, type TokenSource } from './auth.js';
+import { withDebug } from './debug-log.js';
+import { createLimits, limitedFetch } from './limits.js';
 import { redactingLogger } from './log.js';
 import type { CallOptions, OperationClient, OperationDescriptor, RequestParams } from './operation.js';
 import { resolveOptions, type LogtoClientOptions } from './options.js';
 import { Transport } from './transport.js';
 
 export type { LogtoClientOptions } from './options.js';
+
+/**
+ * OpenAPI's default for query parameters is style `form`, explode `true` for arrays *and*
+ * objects: `search_params: {'search.name': 'x'}` goes out as `search.name=x`, which is what
+ * Logto's search parses. openapi-fetch defaults objects to deepObject (`search_params[…]=x`),
+ * which Logto would ignore.
+ */
+const querySerializer = { array: { style: 'form', explode: true }, object: { style: 'form', explode: true } } as const;
 
 export class LogtoClient implements OperationClient {
   /** `https://{tenantId}.logto.app` or your endpoint, without a trailing slash. */
@@ -31,19 +41,26 @@ export class LogtoClient implements OperationClient {
     this.#headers = resolved.headers;
     this.#clientId = resolved.credentials?.clientId;
     const secret = resolved.credentials?.clientSecret;
-    const logger = redactingLogger(resolved.logger, () => [secret, (this.#tokenSource as ClientCredentialsTokenSource | undefined)?.currentToken, resolved.userToken]);
+    const logger = redactingLogger(withDebug(resolved.logger, resolved.limits.debug), () => [
+      secret,
+      (this.#tokenSource as ClientCredentialsTokenSource | undefined)?.currentToken,
+      resolved.userToken,
+    ]);
+    // One limiter and retry policy for the client: token requests count against the same budget.
+    const limits = createLimits(resolved.limits, { endpoint: resolved.endpoint, clientId: this.#clientId, logger });
     this.#tokenSource = resolved.credentials
-      ? new ClientCredentialsTokenSource(resolved.credentials, { fetch: resolved.fetch, logger })
+      ? new ClientCredentialsTokenSource(resolved.credentials, { fetch: limitedFetch(resolved.fetch, limits), logger })
       : resolved.getAccessToken
         ? new ProvidedTokenSource(resolved.getAccessToken)
         : undefined;
     this.#transport = new Transport({
-      fetchClient: createClient({ baseUrl: resolved.endpoint, fetch: resolved.fetch, headers: resolved.headers }),
+      fetchClient: createClient({ baseUrl: resolved.endpoint, fetch: resolved.fetch, headers: resolved.headers, querySerializer }),
       tokenSource: this.#tokenSource,
       timeoutMs: resolved.timeoutMs,
       userToken: resolved.userToken,
       getUserToken: resolved.getUserToken,
       logger,
+      limits,
     });
   }
 
@@ -58,7 +75,7 @@ export class LogtoClient implements OperationClient {
    */
   get fetchClient(): Client<any> {
     if (!this.#raw) {
-      const raw = createClient<any>({ baseUrl: this.endpoint, fetch: this.#fetch, headers: this.#headers });
+      const raw = createClient<any>({ baseUrl: this.endpoint, fetch: this.#fetch, headers: this.#headers, querySerializer });
       const tokenSource = this.#tokenSource;
       if (tokenSource) {
         raw.use({

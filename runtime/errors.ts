@@ -10,6 +10,7 @@
  * No error ever carries a request (its Authorization header) or a token-endpoint body, so the
  * client secret and access tokens cannot leak through `message`, `cause`, JSON or inspect.
  */
+import { parseRetryAfter } from './retry.js';
 
 export type LogtoApiErrorKind =
   | 'bad_request'
@@ -112,6 +113,21 @@ export class LogtoConflictError extends LogtoApiError {}
 export class LogtoUnprocessableEntityError extends LogtoApiError {}
 export class LogtoServerError extends LogtoApiError {}
 
+/**
+ * 429: Logto's rate limit. Thrown when the 429s outlast `maxRetries`, or at once when
+ * `Retry-After` asks for longer than `maxRetryAfterMs` (then retrying would only hit the wall).
+ */
+export class LogtoRateLimitError extends LogtoApiError {
+  /** What `Retry-After` asked for (delta-seconds or HTTP-date), ms; undefined without one. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(init: LogtoApiErrorInit) {
+    super(init);
+    this.retryAfterMs = parseRetryAfter(init.headers.get('retry-after'));
+    if (this.retryAfterMs !== undefined) this.message += ` (Retry-After: ${Math.ceil(this.retryAfterMs / 1000)} s)`;
+  }
+}
+
 const apiErrorClasses: Record<number, typeof LogtoApiError> = {
   400: LogtoBadRequestError,
   401: LogtoUnauthorizedError,
@@ -119,7 +135,7 @@ const apiErrorClasses: Record<number, typeof LogtoApiError> = {
   404: LogtoNotFoundError,
   409: LogtoConflictError,
   422: LogtoUnprocessableEntityError,
-  // 429 → LogtoRateLimitError: added by the rate-limit work (issue #5).
+  429: LogtoRateLimitError,
 };
 
 /** The most specific `LogtoApiError` subclass for a status. */
@@ -171,9 +187,14 @@ export class LogtoTimeoutError extends LogtoError {
   readonly method: string;
   readonly path: string;
 
-  constructor(method: string, path: string, timeoutMs: number) {
-    super(`${method} ${path} timed out after ${timeoutMs} ms`);
+  /** The call never left the rate limiter's queue: it was not sent. */
+  readonly queued: boolean;
+
+  /** `queuedBy` describes the limiter when the time ran out in its queue. */
+  constructor(method: string, path: string, timeoutMs: number, queuedBy?: string) {
+    super(`${method} ${path} timed out after ${timeoutMs} ms` + (queuedBy ? ` while queued by the rate limiter (${queuedBy}); it was never sent` : ''));
     this.timeoutMs = timeoutMs;
+    this.queued = queuedBy !== undefined;
     this.method = method;
     this.path = path;
   }
@@ -205,6 +226,7 @@ for (const [ErrorClass, name] of [
   [LogtoConflictError, 'LogtoConflictError'],
   [LogtoUnprocessableEntityError, 'LogtoUnprocessableEntityError'],
   [LogtoServerError, 'LogtoServerError'],
+  [LogtoRateLimitError, 'LogtoRateLimitError'],
   [LogtoAuthError, 'LogtoAuthError'],
   [LogtoConnectionError, 'LogtoConnectionError'],
   [LogtoTimeoutError, 'LogtoTimeoutError'],

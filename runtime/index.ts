@@ -65,3 +65,20 @@ export {
   type PaginatedIterator,
   type PaginateOptions,
 } from './pagination.js';
+
+// Rate limits, retries, hooks, debug log (issue #5).
+export { LogtoRateLimitError } from './errors.js';
+export { type LimitsOptions } from './limits.js';
+export { DEFAULT_MAX_CONCURRENCY, DEFAULT_RATE_LIMIT, RateLimiter, RateLimitQueueError, type RateLimit, type RateLimiterOptions, type Release } from './rate-limit.js';
+export { type RateLimitStore } from './rate-limit-store.js';
+export { MemoryRateLimitStore } from './store/memory-rate-limit-store.js';
+export {
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_MAX_RETRY_AFTER_MS,
+  isIdempotent,
+  parseRetryAfter,
+  type RateLimitEvent,
+  type RetryEvent,
+  type RetryOptions,
+} from './retry.js';
+export { type DebugOption } from './debug-log.js';

@@ -8,6 +8,7 @@
  *   operations that need no M2M token).
  */
 import { LogtoError } from './errors.js';
+import type { LimitsOptions } from './limits.js';
 import { consoleLogger, type LogtoLogger } from './log.js';
 import { DEFAULT_TIMEOUT_MS } from './timeout.js';
 
@@ -25,7 +26,8 @@ export type AccessTokenProvider = (context: {
 /** An end user's access token for `security: 'user'` operations (My account…). */
 export type UserTokenProvider = () => string | undefined | Promise<string | undefined>;
 
-export interface CommonOptions {
+/** Rate limits, retries, hooks and the debug switch: see limits.ts (issue #5). */
+export interface CommonOptions extends LimitsOptions {
   /** A fetch implementation (default `globalThis.fetch`); called with a `Request`. */
   fetch?: typeof globalThis.fetch;
   /** Headers sent with every API request. */
@@ -104,6 +106,8 @@ export interface ResolvedOptions {
   /** Set for client credentials (Cloud or self-hosted). */
   credentials: ResolvedCredentials | undefined;
   getAccessToken: AccessTokenProvider | undefined;
+  /** Checked when the limiter and retry policy are built (limits.ts). */
+  limits: LimitsOptions;
 }
 
 function invalid(message: string): never {
@@ -183,5 +187,16 @@ export function resolveOptions(options: LogtoClientOptions): ResolvedOptions {
     getUserToken: o.getUserToken,
     credentials,
     getAccessToken: o.getAccessToken,
+    limits: {
+      rateLimit: o.rateLimit,
+      maxConcurrency: o.maxConcurrency,
+      store: o.store,
+      rateLimitKey: o.rateLimitKey,
+      maxRetries: o.maxRetries,
+      maxRetryAfterMs: o.maxRetryAfterMs,
+      onRetry: o.onRetry,
+      onRateLimit: o.onRateLimit,
+      debug: o.debug,
+    },
   };
 }

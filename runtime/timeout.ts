@@ -11,6 +11,9 @@
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** setTimeout fires at once (with a warning) past 2³¹−1 ms; longer timeouts mean "none". */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 /** The reason our own timeout aborts with; never surfaces (the transport throws LogtoTimeoutError). */
 const TIMEOUT_REASON = Object.freeze(new Error('logto-mgmt attempt timeout'));
 
@@ -26,14 +29,14 @@ export class AttemptSignal {
   readonly #caller: AbortSignal | undefined;
   readonly #timer: ReturnType<typeof setTimeout> | undefined;
 
-  /** `timeoutMs` of `Infinity` (or ≤ 0) means no timeout. */
+  /** `timeoutMs` of `Infinity` (or anything past ~24.8 days) means no timeout. */
   constructor(caller: AbortSignal | undefined, timeoutMs: number) {
     this.#caller = caller;
     if (caller) {
       if (caller.aborted) this.controller.abort(caller.reason);
       else caller.addEventListener('abort', this, { once: true });
     }
-    if (timeoutMs > 0 && timeoutMs !== Infinity) this.#timer = setTimeout(onTimeout, timeoutMs, this);
+    if (timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS) this.#timer = setTimeout(onTimeout, timeoutMs, this);
   }
 
   get signal(): AbortSignal {

@@ -1,8 +1,8 @@
 /**
  * Sends one operation: credentials per the operation's `security`, the per-attempt timeout,
  * the 401 replay, and the mapping of every failure to a `LogtoError`. One loop, one iteration
- * per attempt; the places where the rate limiter and the retry policy (issue #5) plug in are
- * marked `LIMITS (#5)`.
+ * per attempt: take a slot from the rate limiter, send, release, and let the retry policy
+ * (retry.ts) decide whether a failure is tried again.
  *
  * The request is rebuilt from `params` by openapi-fetch on every attempt, so a replayed or
  * retried request carries the same body without buffering a consumed stream.
@@ -18,9 +18,12 @@ import {
   LogtoTimeoutError,
   type LogtoApiError,
 } from './errors.js';
+import type { Limits } from './limits.js';
 import type { LogtoLogger } from './log.js';
 import type { CallOptions, OperationDescriptor, RequestParams } from './operation.js';
 import type { UserTokenProvider } from './options.js';
+import type { Release } from './rate-limit.js';
+import { classifyFetchError, type AttemptFailure, type RetryCall } from './retry.js';
 import { AttemptSignal } from './timeout.js';
 
 export type FetchClient = ReturnType<typeof createClient>;
@@ -33,6 +36,8 @@ export interface TransportConfig {
   userToken: string | undefined;
   getUserToken: UserTokenProvider | undefined;
   logger: LogtoLogger;
+  /** The client's rate limiter and retry policy (issue #5). */
+  limits: Limits;
 }
 
 /** `/api/users/{userId}` + `{userId: 'u1'}` → `/api/users/u1` (error messages only). */
@@ -62,6 +67,7 @@ export class Transport {
   readonly #userToken: string | undefined;
   readonly #getUserToken: UserTokenProvider | undefined;
   readonly #logger: LogtoLogger;
+  readonly #limits: Limits;
 
   constructor(config: TransportConfig) {
     this.#fetchClient = config.fetchClient;
@@ -70,6 +76,7 @@ export class Transport {
     this.#userToken = config.userToken;
     this.#getUserToken = config.getUserToken;
     this.#logger = config.logger;
+    this.#limits = config.limits;
   }
 
   async send<Data>(
@@ -82,12 +89,17 @@ export class Transport {
     /** Set after a 401 to an M2M token: the one replay has been spent. */
     let unauthorized: { token: string; error: LogtoApiError } | undefined;
 
-    for (let attempt = 1; ; attempt++) {
-      // LIMITS (#5): `const release = await limiter.acquire({ signal: callerSignal })` — before
-      // the attempt, so queued time does not count against the attempt's timeout.
+    /** Failed attempts the retry policy has seen (a 401 replay is not one). */
+    let failures = 0;
+
+    for (;;) {
+      // The attempt's timer starts here, so time spent queued in the limiter counts against it.
       const attemptSignal = new AttemptSignal(callerSignal, timeoutMs);
       let token: string | undefined;
-      let result: { data?: unknown; error?: unknown; response: Response };
+      let result: { data?: unknown; error?: unknown; response: Response } | undefined;
+      let release: Release | undefined;
+      /** A network failure or timeout the retry policy may retry, and the error it becomes. */
+      let failure: Extract<AttemptFailure, { error: unknown }> | undefined;
       try {
         try {
           token = await this.#credential(operation, options, attemptSignal.signal);
@@ -96,6 +108,10 @@ export class Transport {
         }
         // A replay only makes sense with a different token (a provider may hand back the same one).
         if (unauthorized && token === unauthorized.token) throw unauthorized.error;
+
+        // After the credential: a token request takes its own slot, so holding one here while
+        // it queues could deadlock a client with maxConcurrency 1.
+        release = this.#limits.limiter.tryAcquire() ?? (await this.#queue(attemptSignal, operation, params, timeoutMs));
 
         try {
           result = await this.#fetchClient.request(operation.method as 'get', operation.path as never, {
@@ -106,26 +122,34 @@ export class Transport {
             bodySerializer: operation.body === 'multipart' ? toFormData : undefined,
           } as never);
         } catch (error) {
-          // LIMITS (#5): network failures and timeouts of this attempt — ask the retry policy
-          // here (`classifyFetchError(error)` tells 'not-sent' from 'connection'; a timeout is
-          // `attemptSignal.timedOut`) and `continue` to retry.
-          throw this.#abortOr(error, attemptSignal, operation, params, timeoutMs, true);
+          const mapped = this.#abortOr(error, attemptSignal, operation, params, timeoutMs, true);
+          if (mapped instanceof LogtoTimeoutError) failure = { kind: 'timeout', error: mapped };
+          else if (mapped instanceof LogtoConnectionError) failure = { kind: classifyFetchError(error), error: mapped };
+          else throw mapped;
         }
       } finally {
         // openapi-fetch has read the whole body by now, so the timeout covered it.
         attemptSignal.dispose();
-        // LIMITS (#5): `release()`.
+        // Before any retry wait: a call sleeping on a backoff holds no slot. A 429's slot goes
+        // back only once the limiter is paused (afterFailure), or a queued call would take it first.
+        if (result?.response.status !== 429) release?.();
       }
 
-      const response = result.response;
-      if (response.ok) return { data: result.data as Data, response };
+      if (failure) {
+        const decision = await this.#limits.retry.afterFailure(failure, this.#retryCall(operation, params, options), ++failures);
+        if (decision.retry) continue;
+        throw failure.error;
+      }
+
+      const response = result!.response;
+      if (response.ok) return { data: result!.data as Data, response };
 
       const error = createApiError({
         status: response.status,
         method: operation.method,
         path: concretePath(operation, params),
         headers: response.headers,
-        body: result.error,
+        body: result!.error,
       });
       // Logto rejected the M2M token (expired early, signing key rotated, revoked): drop it
       // (only if nobody replaced it yet), get another, replay once. A second 401 is final.
@@ -135,8 +159,38 @@ export class Transport {
         unauthorized = { token, error };
         continue;
       }
-      // LIMITS (#5): 429 / 5xx — ask the retry policy with
-      // `{ kind: 'status', status: response.status, headers: response.headers }` and `continue`.
+      // 429 (every method), 408/5xx (idempotent methods): the policy decides, waits, pauses the
+      // limiter on a 429. A final 429 is a LogtoRateLimitError carrying Retry-After.
+      const decision = await this.#limits.retry.afterFailure(
+        { kind: 'status', status: response.status, headers: response.headers },
+        this.#retryCall(operation, params, options),
+        ++failures,
+        release,
+      );
+      if (decision.retry) continue;
+      throw error;
+    }
+  }
+
+  #retryCall(operation: OperationDescriptor, params: RequestParams | undefined, options: CallOptions | undefined): RetryCall {
+    return {
+      method: operation.method,
+      path: concretePath(operation, params),
+      maxRetries: options?.maxRetries,
+      retryNonIdempotent: options?.retryNonIdempotent,
+      signal: options?.signal,
+    };
+  }
+
+  /** Waits in the limiter's queue; the attempt's signal carries both the caller's abort and the timeout. */
+  async #queue(attemptSignal: AttemptSignal, operation: OperationDescriptor, params: RequestParams | undefined, timeoutMs: number): Promise<Release> {
+    try {
+      return await this.#limits.limiter.acquire({ signal: attemptSignal.signal });
+    } catch (error) {
+      if (attemptSignal.callerAborted) throw attemptSignal.callerReason;
+      if (attemptSignal.timedOut) {
+        throw new LogtoTimeoutError(operation.method, concretePath(operation, params), timeoutMs, this.#limits.limiter.describe());
+      }
       throw error;
     }
   }

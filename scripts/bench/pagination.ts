@@ -3,12 +3,13 @@
  * server that waits 5 ms before each page.
  *
  * The server is the shared fake Logto (test/fake-logto: real bearer-token checks, Logto's
- * exact Link/Total-Number headers), in this process.
+ * exact Link/Total-Number headers), in a child process (pagination-server.ts) so that serving
+ * pages does not share the client's event loop.
  *
  * - "sequential loop": what users of the official client write today — openapi-fetch `GET`,
  *   find rel="next" in the Link header, take its page number (the URL itself lacks `/api`),
  *   request that page, repeat;
- * - `paginate()` with concurrency 1 (next page prefetched while the caller consumes) and 4
+ * - `paginate()` over the generated `users.list` with concurrency 1 (next page prefetched while the caller consumes) and 4
  *   (pages fetched in parallel once Total-Number is known).
  *
  * Every variant touches each item the same way; runs are interleaved and the median is
@@ -18,12 +19,13 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { pathToFileURL } from 'node:url';
 import createClient from 'openapi-fetch';
-import { LogtoClient } from '../../runtime/client.js';
-import { definePaginatedOperation } from '../../runtime/operation.js';
-import { paginate } from '../../runtime/pagination.js';
-import { startFakeLogto, type User } from '../../test/fake-logto/index.js';
+import { users } from '../../generated/index.js';
+import type { paths } from '../../generated/schema.js';
+import { createLogtoClient, paginate } from '../../runtime/index.js';
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export interface PaginationBenchRow {
   variant: string;
@@ -42,23 +44,7 @@ export interface PaginationBenchOptions {
   runs?: number;
 }
 
-const listUsers = definePaginatedOperation<{ query?: { page?: number; page_size?: number } }, User>({
-  id: 'ListUsers',
-  method: 'GET',
-  path: '/api/users',
-  security: 'm2m',
-  paginated: true,
-  body: 'none',
-});
-
-type Paths = {
-  '/api/users': {
-    get: {
-      parameters: { query?: { page?: number; page_size?: number } };
-      responses: { 200: { content: { 'application/json': User[] } } };
-    };
-  };
-};
+type User = { id: string };
 
 let gc: (() => void) | undefined;
 const collectGarbage = () => {
@@ -71,12 +57,12 @@ const collectGarbage = () => {
 
 export async function benchPagination(options: PaginationBenchOptions = {}): Promise<{ table: string; rows: PaginationBenchRow[] }> {
   const { items = 10_000, pageSize = 100, latencyMs = 5, runs = 7 } = options;
-  const server = await startFakeLogto({ latency: latencyMs, logBodies: false });
-  server.data.seedUsers(items);
-  const token = server.issueToken();
+  const server = await startServerProcess(items, latencyMs);
+  const token = server.token;
   try {
-    const fetchClient = createClient<Paths>({ baseUrl: server.url });
-    const client = new LogtoClient({ endpoint: server.url, getAccessToken: () => token });
+    // Both sides send the same M2M token (issued by the fake), so no token request is timed.
+    const fetchClient = createClient<paths>({ baseUrl: server.url });
+    const client = createLogtoClient({ endpoint: server.url, getAccessToken: () => token });
     let checksum = 0;
     const consume = (user: User) => {
       checksum += Number(user.id.slice(1)); // lazily seeded ids are `u` + the index
@@ -104,7 +90,7 @@ export async function benchPagination(options: PaginationBenchOptions = {}): Pro
         name: `paginate() concurrency ${concurrency}`,
         walk: async (sample: () => void) => {
           let count = 0;
-          for await (const user of paginate(client, listUsers, undefined, { pageSize, concurrency })) {
+          for await (const user of paginate(client, users.list, undefined, { pageSize, concurrency })) {
             consume(user);
             if (++count % pageSize === 0) sample();
           }
@@ -125,7 +111,7 @@ export async function benchPagination(options: PaginationBenchOptions = {}): Pro
           peakHeap = Math.max(peakHeap, now.heapUsed);
           peakRss = Math.max(peakRss, now.rss);
         };
-        server.clearRequests();
+        await server.takeRequests();
         checksum = 0;
         const started = performance.now();
         await variant.walk(sample);
@@ -136,7 +122,7 @@ export async function benchPagination(options: PaginationBenchOptions = {}): Pro
         result.times.push(elapsed);
         result.heap = Math.max(result.heap, peakHeap - before.heapUsed);
         result.rss = Math.max(result.rss, peakRss - before.rss);
-        result.requests = server.requestsTo('/api/users').length;
+        result.requests = await server.takeRequests();
       }
     }
 
@@ -166,8 +152,25 @@ export async function benchPagination(options: PaginationBenchOptions = {}): Pro
     ].join('\n');
     return { table, rows };
   } finally {
-    await server.close();
+    server.close();
   }
+}
+
+async function startServerProcess(items: number, latencyMs: number) {
+  const child: ChildProcess = fork(fileURLToPath(new URL('./pagination-server.ts', import.meta.url)), [String(items), String(latencyMs)], {
+    execArgv: ['--import', 'tsx'],
+  });
+  const next = async <T>() => ((await once(child, 'message')) as [T])[0];
+  const { url, token } = await next<{ url: string; token: string }>();
+  return {
+    url,
+    token,
+    takeRequests: async () => {
+      child.send('take-requests');
+      return (await next<{ requests: number }>()).requests;
+    },
+    close: () => child.disconnect(),
+  };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

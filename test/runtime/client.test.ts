@@ -19,7 +19,7 @@ let client: LogtoClient;
 const logger = { warn: () => {} };
 beforeEach(async () => {
   fake = await startFakeLogto();
-  client = createLogtoClient({ endpoint: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, logger });
+  client = createLogtoClient({ endpoint: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, logger, maxRetries: 0 });
 });
 afterEach(async () => {
   await fake.close();
@@ -169,6 +169,19 @@ describe('results', () => {
     expect(assigned.response.status).toBe(201);
     expect(assigned.data).toEqual({ roleIds: [role.id], addedRoleIds: [role.id] });
     await expect(getStatus(client)).resolves.toBeUndefined();
+  });
+
+  it('serializes query arrays and objects form/explode, as OpenAPI and Logto expect', async () => {
+    const list = defineOperation<{ query: Record<string, unknown> }, unknown[]>({ id: 'ListUsers', method: 'GET', path: '/api/users', security: 'm2m', paginated: true, body: 'none' });
+    await list(client, { query: { page: 1, search_params: { 'search.primaryEmail': '%@example.com', 'mode.primaryEmail': 'like' }, types: ['SPA', 'Native'] } });
+    const [request] = fake.requestsTo('/api/users');
+    expect([...request.query]).toEqual([
+      ['page', '1'],
+      ['search.primaryEmail', '%@example.com'],
+      ['mode.primaryEmail', 'like'],
+      ['types', 'SPA'],
+      ['types', 'Native'],
+    ]);
   });
 
   it('sends default headers and per-call headers', async () => {

@@ -63,6 +63,7 @@ beforeEach(async () => {
   client = new LogtoClient({
     endpoint: fake.url,
     getAccessToken: () => token,
+    maxRetries: 0, // a page's failure must surface here, not be retried away (retries: faults.test.ts)
     fetch: (input, init) => {
       const request = new Request(input, init);
       const entry = { page: Number(new URL(request.url).searchParams.get('page')), cancelled: false };

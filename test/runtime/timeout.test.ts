@@ -7,8 +7,8 @@ let fake: FakeLogto;
 let client: LogtoClient;
 beforeEach(async () => {
   fake = await startFakeLogto();
-  client = createLogtoClient({ endpoint: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, timeoutMs: 200, logger: { warn: () => {} } });
-  await listUsers(client); // warm the token
+  client = createLogtoClient({ endpoint: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, timeoutMs: 200, maxRetries: 0, logger: { warn: () => {} } });
+  await listUsers(client, {}, { timeoutMs: 10_000 }); // warm the token (slow on a busy machine)
 });
 afterEach(async () => {
   await fake.close();
@@ -34,6 +34,11 @@ describe('timeouts', () => {
     fake.setLatency(300);
     await expect(listUsers(client)).rejects.toBeInstanceOf(LogtoTimeoutError);
     await expect(listUsers(client, {}, { timeoutMs: 2000 })).resolves.toEqual([]);
+  });
+
+  it('treats Infinity and timeouts past the timer range as no timeout (instead of firing at once)', async () => {
+    await expect(listUsers(client, {}, { timeoutMs: Infinity })).resolves.toEqual([]);
+    await expect(listUsers(client, {}, { timeoutMs: 1e12 })).resolves.toEqual([]);
   });
 
   it('defaults to 30 s', async () => {

@@ -19,7 +19,7 @@ export function logtoRegExp(pattern: string, unicode: string): RegExp {
 }
 logtoRegExp.code = 'logtoRegExp';
 
-const informalFormats: Record<string, (value: string) => boolean> = {
+export const informalFormats: Record<string, (value: string) => boolean> = {
   url: (value) => URL.canParse(value),
   regex: (value) => {
     try {

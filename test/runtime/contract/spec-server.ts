@@ -70,7 +70,8 @@ export async function startSpecServer(spec: SpecDocument, tokens: { m2m: string;
     quick: true,
     // The credential is checked in notImplemented below, against what the spec asks for.
     securityHandlers: { OAuth2: () => true },
-    ajvOpts: { code: { regExp: logtoRegExp as never } } as never,
+    // One Ajv instance per validator: skipping the meta-schema check makes each ~10× cheaper.
+    ajvOpts: { code: { regExp: logtoRegExp as never }, validateSchema: false } as never,
     customizeAjv: (ajv) => addLogtoFormats(ajv as never, formats) as never,
     handlers: {
       validationFail: (c: Context, _req: unknown, res: ServerResponse) => {
@@ -97,6 +98,14 @@ export async function startSpecServer(spec: SpecDocument, tokens: { m2m: string;
             operationId: operation.operationId,
             problem: `expected ${want === 'none' ? 'no Authorization header' : `the ${want} token`}, got ${req.headers.authorization === undefined ? 'none' : req.headers.authorization === `Bearer ${tokens.m2m}` ? 'the m2m token' : req.headers.authorization === `Bearer ${tokens.user}` ? 'the user token' : 'another header'}`,
           });
+        }
+        // openapi-backend parses the query with qs, which accepts `name[key]=v` for any object
+        // parameter; OpenAPI's default for query objects (style form, explode) is `key=v`.
+        for (const parameter of (c.operation?.parameters ?? []) as Array<{ in?: string; name?: string; style?: string; schema?: { type?: string } }>) {
+          if (parameter.in !== 'query' || parameter.schema?.type !== 'object' || (parameter.style ?? 'form') !== 'form') continue;
+          if (new URL(req.url ?? '/', 'http://x').search.includes(`${encodeURIComponent(parameter.name!)}%5B`) || (req.url ?? '').includes(`${parameter.name}[`)) {
+            violations.push({ method: c.request.method, url: req.url ?? '', operationId: operation.operationId, problem: `query object ${parameter.name} must be serialized style=form, explode=true (key=value), not deepObject` });
+          }
         }
         hits.set(operation.operationId, (hits.get(operation.operationId) ?? 0) + 1);
         const status = Number(Object.keys(operation.responses ?? {}).find((code) => /^2\d\d$/.test(code)) ?? 200);
