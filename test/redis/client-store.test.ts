@@ -1,0 +1,85 @@
+/**
+ * The client's `store` option with the Redis store, in one process: two clients (standing in
+ * for two processes, each with its own Redis connection) against the fake Logto.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import * as users from '../../generated/operations/users.js';
+import { createLogtoClient, MemoryRateLimitStore } from '../../runtime/index.js';
+import { createRedisStore, type RedisStore } from '../../runtime/store/redis.js';
+import { startFakeLogto, type FakeLogto } from '../fake-logto/index.js';
+import { redisServerPath, skipReason, startRedisServer, type RedisServer } from './redis-server.js';
+
+if (!redisServerPath) console.warn(`Skipping the Redis client-store tests: ${skipReason}`);
+
+describe.skipIf(!redisServerPath)('createLogtoClient({ store: createRedisStore(redis) })', () => {
+  let server: RedisServer;
+  let fake: FakeLogto;
+  const connections: Redis[] = [];
+  const stores: RedisStore[] = [];
+
+  const client = (rateLimit = { requests: 200, intervalMs: 10_000 }) => {
+    const redis = new Redis(server.port, '127.0.0.1');
+    connections.push(redis);
+    const store = createRedisStore(redis, { timeoutMs: 5_000 });
+    stores.push(store);
+    return createLogtoClient({ endpoint: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, store, rateLimit });
+  };
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  beforeEach(async () => {
+    fake = await startFakeLogto({ logBodies: false });
+  });
+  afterEach(async () => {
+    for (const store of stores.splice(0)) store.close();
+    for (const redis of connections.splice(0)) redis.disconnect();
+    await fake.close();
+    const admin = new Redis(server.port, '127.0.0.1');
+    await admin.flushall();
+    admin.disconnect();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('shares one token request between clients, and Redis holds neither the token, the secret, the endpoint nor the client id', async () => {
+    const [a, b] = [client(), client()];
+    await Promise.all([...Array.from({ length: 10 }, () => users.list(a)), ...Array.from({ length: 10 }, () => users.list(b))]);
+    expect(fake.counters.tokenRequests).toBe(1);
+    expect(fake.requestsTo('/api/users')).toHaveLength(20);
+
+    const admin = new Redis(server.port, '127.0.0.1');
+    const dump: string[] = [];
+    for (const key of await admin.keys('*')) {
+      dump.push(key, (await admin.dumpBuffer(key)).toString('latin1'));
+      if ((await admin.type(key)) === 'string') dump.push((await admin.get(key))!);
+    }
+    admin.disconnect();
+    const everything = dump.join('\n');
+    const [token] = fake.issuedTokens();
+    expect(everything).not.toContain(token!.token);
+    expect(everything).not.toContain(fake.clientSecret);
+    expect(everything).not.toContain(fake.clientId);
+    expect(everything).not.toContain(`127.0.0.1:${fake.port}`);
+  });
+
+  it('shares one budget between clients: 5 requests per minute, token request included', async () => {
+    const [a, b] = [client({ requests: 5, intervalMs: 60_000 }), client({ requests: 5, intervalMs: 60_000 })];
+    const calls = [a, b, a, b, a, b, a, b].map((c) => users.list(c, undefined, { timeoutMs: 1_500 }));
+    const settled = await Promise.allSettled(calls);
+    expect(fake.counters.requests).toBe(5); // 1 token request + 4 API calls
+    expect(settled.filter((result) => result.status === 'fulfilled')).toHaveLength(4);
+    for (const result of settled) {
+      if (result.status === 'rejected') expect(String(result.reason)).toMatch(/queued by the rate limiter.*never sent/);
+    }
+  });
+
+  it('still accepts a bare RateLimitStore (rate limit only, token per client)', async () => {
+    const store = new MemoryRateLimitStore();
+    const options = { endpoint: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, store };
+    await Promise.all([users.list(createLogtoClient(options)), users.list(createLogtoClient(options))]);
+    expect(fake.counters.tokenRequests).toBe(2);
+  });
+});
