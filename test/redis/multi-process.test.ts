@@ -57,10 +57,11 @@ describe.skipIf(!redisServerPath)('many processes sharing a Redis store', () => 
 
   it('keeps 4 processes × 500 calls within 100 requests per rolling 2 s, counted where they arrive', { timeout: 120_000 }, async () => {
     // Logto counts arrivals; what the store controls is when slots are taken. On a loaded
-    // 2-core CI machine a process can be descheduled for 100–200 ms between the two, so the
-    // margin here is wider than the 100 ms default (which covers a network's jitter).
+    // 2-core CI machine a process can be descheduled for hundreds of ms between the two
+    // (measured: 102 in a window with 250 ms at a load average of 25), so the margin here is
+    // wider than the 100 ms default, which covers a network's jitter.
     pool = await startWorkers(
-      Array.from({ length: 4 }, () => config({ calls: 500, concurrency: 2, marginMs: 250, rateLimit: { requests: 100, intervalMs: 2_000 } })),
+      Array.from({ length: 4 }, () => config({ calls: 500, concurrency: 2, marginMs: 500, rateLimit: { requests: 100, intervalMs: 2_000 } })),
     );
     const results = await pool.run();
     expect(results.flatMap((result) => result.failures)).toEqual([]);
@@ -70,10 +71,11 @@ describe.skipIf(!redisServerPath)('many processes sharing a Redis store', () => 
     expect(new Set(ids).size).toBe(2_000);
     const arrivals = apiCalls().map((request) => request.monotonic);
     expect(maxInRollingWindow(arrivals, 2_000)).toBeLessThanOrEqual(100);
-    // …and the budget is used: after the first burst, 19 more windows of 2 s + 250 ms.
+    // …and the budget is used: after the first burst, 19 more windows of 2 s (+ 1 % limiter
+    // guard + 500 ms margin).
     const spanMs = Math.max(...arrivals) - Math.min(...arrivals);
-    expect(spanMs).toBeGreaterThan(19 * 2_250 * 0.98);
-    expect(spanMs).toBeLessThan(19 * 2_250 * 1.1);
+    expect(spanMs).toBeGreaterThan(19 * 2_520 * 0.98);
+    expect(spanMs).toBeLessThan(19 * 2_520 * 1.1);
   });
 
   it('makes exactly 1 token request for 8 processes starting cold at once', { timeout: 90_000 }, async () => {
@@ -103,12 +105,13 @@ describe.skipIf(!redisServerPath)('many processes sharing a Redis store', () => 
     expect(pauses).toHaveLength(1);
     const { at, until } = pauses[0]!;
     expect(until - at).toBeGreaterThan(500);
-    // From the moment one process reported the 429 (its pause is then on its way to Redis: 100 ms
-    // of slack for a loaded CI machine) until the pause ends, no process sends anything: every
-    // request the server saw was sent (x-sent-at, stamped by each process's fetch) before or after.
+    // From the moment one process reported the 429 until the pause ends, no process sends
+    // anything: every request the server saw was sent (x-sent-at, stamped by each process's
+    // fetch) before or after. 100 ms of slack at both ends for a loaded CI machine: the pause
+    // is set before the hook runs (so it also ends before `until`) and reaches Redis after.
     const sentAt = apiCalls().map((request) => Number(request.headers['x-sent-at']));
     expect(sentAt.every(Number.isFinite)).toBe(true);
-    expect(sentAt.filter((time) => time > at + 100 && time < until).map((time) => `${time - at} of ${until - at}`)).toEqual([]);
+    expect(sentAt.filter((time) => time > at + 100 && time < until - 100).map((time) => `${time - at} of ${until - at}`)).toEqual([]);
     expect(sentAt.filter((time) => time >= until).length).toBeGreaterThan(0);
     expect(apiCalls()).toHaveLength(161);
     expect(new Set(callIds()).size).toBe(160); // the refused call was sent again, once
