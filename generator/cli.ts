@@ -4,15 +4,24 @@
  * `generate()` options, prints one clear line on failure, sets the exit code.
  */
 import { realpathSync } from 'node:fs';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SPEC_URL } from './fetch-spec.js';
 import { generate, type GenerateOptions } from './generate.js';
+import { ConfigError, findConsumerConfig, resolveConsumerConfig } from './consumer-config.js';
+import { diffCommand } from './diff-command.js';
 import { GeneratorError } from './generator-error.js';
+import { initConsumer } from './init.js';
 
 export const USAGE = `Usage: logto-mgmt generate [options]
+       logto-mgmt init [--tenant <id> | --endpoint <url> | --spec <url|file>] [--output <dir>]
+       logto-mgmt diff <old spec> <new spec> [--markdown | --json] [--fail-on-breaking]
 
-Pulls the Logto Management API spec, pins it and (re)generates the typed client.
+Pulls the Logto Management API spec, pins it and (re)generates the typed client. In a repo
+with logto-mgmt.config.json (or a "logto-mgmt" key in package.json, see \`init\`), the spec
+source and output directory come from there and the generated code imports logto-mgmt/runtime;
+flags override the config.
 
 Options:
   --spec <url|file>          Spec URL or file, JSON or YAML (default ${DEFAULT_SPEC_URL};
@@ -26,10 +35,27 @@ Options:
   --runtime-import <spec>    How generated code imports the runtime (default: relative path
                              to this package's runtime/index.js, or logto-mgmt/runtime)
   --timeout <ms>             Timeout for pulling the spec (default 15000)
+  --fail-on-breaking         Exit 1, writing nothing, when the new spec has breaking changes
+  --date <YYYY-MM-DD>        Date of the API-CHANGELOG.md entry (default SOURCE_DATE_EPOCH, or none)
+  --config <file>            Consumer config file (default ./logto-mgmt.config.json)
+  -h, --help                 Show this help`;
+
+export const INIT_USAGE = `Usage: logto-mgmt init [options]
+
+Sets up this repo to generate its own client: writes logto-mgmt.config.json and adds
+"generate": "logto-mgmt generate" to package.json scripts (an existing different one is kept).
+
+Options (one spec source; none = Logto's published Cloud spec):
+  --tenant <id>              Logto Cloud tenant: https://<id>.logto.app/api/swagger.json
+  --endpoint <url>           Self-hosted Logto: <url>/api/swagger.json
+  --spec <url|file>          Any spec URL or file
+  --header 'Name: value'     Header for the spec URL, repeatable; use \${ENV_VAR} for secrets
+  --output <dir>             Where the client is generated (default src/logto)
+  --force                    Replace an existing config and "generate" script
   -h, --help                 Show this help`;
 
 /** Turns argv (after `generate`) into options; throws GeneratorError on a bad flag. */
-export function parseGenerateArgs(argv: readonly string[]): GenerateOptions & { help?: boolean } {
+export function parseGenerateArgs(argv: readonly string[]): GenerateOptions & { help?: boolean; config?: string } {
   let values;
   try {
     ({ values } = parseArgs({
@@ -46,6 +72,9 @@ export function parseGenerateArgs(argv: readonly string[]): GenerateOptions & { 
         out: { type: 'string' },
         'runtime-import': { type: 'string' },
         timeout: { type: 'string' },
+        'fail-on-breaking': { type: 'boolean' },
+        date: { type: 'string' },
+        config: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -66,8 +95,58 @@ export function parseGenerateArgs(argv: readonly string[]): GenerateOptions & { 
     out: values.out,
     runtimeImport: values['runtime-import'],
     timeoutMs,
+    failOnBreaking: values['fail-on-breaking'],
+    date: values.date,
+    config: values.config,
     help: values.help,
   };
+}
+
+/**
+ * Consumer mode: fills what the flags left unset from the repo's config (spec source, headers,
+ * output directory, strict), and makes generated code import `logto-mgmt/runtime`.
+ */
+export function applyConsumerConfig(
+  options: GenerateOptions & { config?: string },
+  cwd: string,
+  log: (line: string) => void,
+): GenerateOptions {
+  const { config: configPath, ...rest } = options;
+  const found = findConsumerConfig(cwd, configPath);
+  if (!found) return rest;
+  const settings = resolveConsumerConfig(found.config, found.configPath, found.baseDirectory);
+  const flagHeaders = Array.isArray(rest.headers) ? rest.headers : [];
+  log(`[logto-mgmt] config          ${relative(cwd, settings.configPath) || settings.configPath}`);
+  return {
+    ...rest,
+    spec: rest.spec ?? settings.spec,
+    // Flag headers are added to (and override) the config's.
+    headers: rest.spec !== undefined ? flagHeaders : [...Object.entries(settings.headers).map(([name, value]) => `${name}: ${value}`), ...flagHeaders],
+    out: rest.out ?? settings.outDir,
+    runtimeImport: rest.runtimeImport ?? settings.runtimeImport,
+    strict: rest.strict ?? settings.strict,
+  };
+}
+
+function parseInitArgs(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        tenant: { type: 'string' },
+        endpoint: { type: 'string' },
+        spec: { type: 'string' },
+        header: { type: 'string', multiple: true },
+        output: { type: 'string' },
+        force: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (error) {
+    throw new GeneratorError(`${(error as Error).message}\n\n${INIT_USAGE}`);
+  }
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -76,16 +155,27 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined ? 1 : 0;
   }
-  if (command !== 'generate') {
+  if (command !== 'generate' && command !== 'init' && command !== 'diff') {
     process.stderr.write(`error: unknown command ${JSON.stringify(command)}\n\n${USAGE}\n`);
     return 1;
   }
   try {
-    const { help, ...options } = parseGenerateArgs(rest);
+    if (command === 'diff') return await diffCommand(rest, { stdout: (text) => process.stdout.write(text) });
+    if (command === 'init') {
+      const { help, ...flags } = parseInitArgs(rest);
+      if (help) {
+        process.stdout.write(`${INIT_USAGE}\n`);
+        return 0;
+      }
+      for (const line of initConsumer({ directory: process.cwd(), ...flags })) process.stdout.write(`${line}\n`);
+      return 0;
+    }
+    const { help, ...flags } = parseGenerateArgs(rest);
     if (help) {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     }
+    const options = applyConsumerConfig(flags, process.cwd(), (line) => process.stderr.write(`${line}\n`));
     const result = await generate(options);
     if (result.status === 'check-failed') {
       const lines = [
@@ -97,7 +187,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     return 0;
   } catch (error) {
-    if (error instanceof GeneratorError) {
+    if (error instanceof GeneratorError || error instanceof ConfigError) {
       process.stderr.write(`error: ${error.message}\n`);
       return 1;
     }

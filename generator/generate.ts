@@ -48,6 +48,13 @@ export interface GenerateOptions {
   timeoutMs?: number;
   /** Spec patches to apply. Default: Logto's (generator/patches.ts). */
   patches?: readonly SpecPatch[];
+  /**
+   * Exit with an error, writing nothing, when replacing the pinned spec would bring a breaking
+   * API change (generator/track-changes.ts).
+   */
+  failOnBreaking?: boolean;
+  /** `YYYY-MM-DD` for the API-CHANGELOG.md entry; default `SOURCE_DATE_EPOCH`, else no date. */
+  date?: string;
   /** Progress and warnings, one line each. Default: stderr. */
   log?: (line: string) => void;
 }
@@ -174,7 +181,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
 
   // 2. Fast path: same spec, same generator, files untouched → nothing to do.
   if (!options.check && !options.force && lock && (await isUpToDate(lock, outDir, { sha256: bodySha256!, source: origin! === 'pinned' ? lock.source : source!, runtimeImport }))) {
-    done('up to date', `${outLabel} matches spec.lock.json; nothing written`);
+    done('up to date', `no API changes; ${outLabel} matches spec.lock.json; nothing written`);
     return {
       status: 'unchanged',
       outDir,
@@ -207,6 +214,24 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   for (const message of validation.warnings) warn(message);
   const pinnedSpec = serializePinnedSpec(sorted);
   done('validate', `openapi ${validation.document.openapi}, info.version ${JSON.stringify(validation.document.info?.version ?? null)}`);
+
+  // Compare with the pinned spec (both as Logto serves them, before our patches): change
+  // report files, and --fail-on-breaking stops here before anything is written.
+  const { trackChanges } = await import('./track-changes.js');
+  const tracked = await trackChanges({
+    outDir,
+    outLabel,
+    previousSha256: lock?.sha256,
+    pinnedSpecFile: PINNED_SPEC_FILE,
+    newDocument: sorted,
+    newSha256: bodySha256!,
+    source: source!,
+    date: options.date,
+    failOnBreaking: options.failOnBreaking,
+    log,
+    warn,
+  });
+  done('compare', tracked.note);
 
   // 4. Normalise and model.
   const normalised = normaliseSpec(validation, patches, specFile!);
@@ -252,6 +277,10 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     lockedFiles[file.path] = { sha256: sha256Text(file.text), input: file.input, ...(file.pieces ? { pieces: file.pieces } : {}) };
   }
   lockedFiles[PINNED_SPEC_FILE] = { sha256: sha256Text(pinnedSpec), input: sha256Text(pinnedSpec) };
+  for (const [path, text] of tracked.files) {
+    files.set(path, text);
+    lockedFiles[path] = { sha256: sha256Text(text), input: sha256Text(text) };
+  }
   const lockText = serializeLock({
     source: source!,
     etag: etag!,

@@ -1,0 +1,128 @@
+/**
+ * Step "compare with what is pinned": when `generate` is about to replace the pinned spec with
+ * a different one, diff the two and produce the change report files for the out dir:
+ * - `CHANGES.md`: the full report of the latest spec change (replaced on each change);
+ * - `API-CHANGELOG.md`: every report so far, newest first (an entry is added on each change).
+ *
+ * Both are history, not a function of the spec alone, so when the spec did not change they
+ * are carried over byte for byte: `--check` then regenerates the same bytes and passes, and an
+ * atomic rewrite of the out dir never drops them. They live in the out dir (not the repo root)
+ * so a consumer repo gets its own changelog next to its own generated client.
+ *
+ * Dates: generated output must be deterministic, so an entry is dated only when the caller
+ * passes `date` (`--date YYYY-MM-DD`) or sets `SOURCE_DATE_EPOCH` (the reproducible-builds
+ * convention); otherwise entries are identified by the old → new sha256 and git has the date.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { addChangelogEntry, renderChangelogEntry, renderMarkdown, renderSummary, summaryLine, type ReportSides } from './change-report.js';
+import { diffSpecs, type ChangeReport } from './diff-specs.js';
+import { GeneratorError } from './generator-error.js';
+
+export const CHANGES_FILE = 'CHANGES.md';
+export const CHANGELOG_FILE = 'API-CHANGELOG.md';
+
+export interface TrackChangesInput {
+  outDir: string;
+  /** How the out dir is shown in messages (`generated`). */
+  outLabel: string;
+  /** sha256 of the pinned spec (from spec.lock.json), undefined on a first run. */
+  previousSha256: string | undefined;
+  /** File name of the pinned spec inside the out dir. */
+  pinnedSpecFile: string;
+  /** The new spec as parsed, before any normalisation (the pinned copy is the vendor's too). */
+  newDocument: unknown;
+  newSha256: string;
+  source?: string;
+  date?: string;
+  failOnBreaking?: boolean;
+  environment?: NodeJS.ProcessEnv;
+  log: (line: string) => void;
+  warn: (message: string) => void;
+}
+
+export interface TrackedChanges {
+  /** Files to write into the out dir with the rest of the output. */
+  files: Map<string, string>;
+  /** Undefined when there was nothing to compare (first run, same spec, unreadable pin). */
+  report?: ChangeReport;
+  /** One line for the progress log: `no API changes`, the counts, or why nothing was compared. */
+  note: string;
+}
+
+/** Thrown by `--fail-on-breaking`: nothing has been written yet, so the out dir is untouched. */
+export class BreakingChangesError extends GeneratorError {
+  constructor(
+    readonly report: ChangeReport,
+    summary: string,
+  ) {
+    super(`${summary}\n--fail-on-breaking: ${report.summary.breaking} breaking change${report.summary.breaking === 1 ? '' : 's'}; nothing was written (run without --fail-on-breaking to accept them)`);
+    this.name = 'BreakingChangesError';
+  }
+}
+
+export async function trackChanges(input: TrackChangesInput): Promise<TrackedChanges> {
+  const files = new Map<string, string>();
+  const existing = async (name: string) => readFile(join(input.outDir, name), 'utf8').catch(() => undefined);
+  const carryOver = async (note: string): Promise<TrackedChanges> => {
+    for (const name of [CHANGES_FILE, CHANGELOG_FILE]) {
+      const text = await existing(name);
+      if (text !== undefined) files.set(name, text);
+    }
+    return { files, note };
+  };
+
+  if (input.previousSha256 === undefined) return carryOver('first pin, nothing to compare with');
+  if (input.previousSha256 === input.newSha256) return carryOver('no API changes (same spec sha256)');
+
+  const pinnedText = await existing(input.pinnedSpecFile);
+  let previous: unknown;
+  try {
+    if (pinnedText === undefined) throw new Error('it is missing');
+    previous = JSON.parse(pinnedText);
+  } catch (error) {
+    input.warn(
+      `cannot compare with the previously pinned spec ${input.outLabel}/${input.pinnedSpecFile} (${(error as Error).message}): no change report this time`,
+    );
+    return carryOver('not compared');
+  }
+  let report: ChangeReport;
+  try {
+    report = diffSpecs(previous, input.newDocument);
+  } catch (error) {
+    input.warn(`cannot compare with the previously pinned spec: ${(error as Error).message}; no change report this time`);
+    return carryOver('not compared');
+  }
+
+  const reportPath = `${input.outLabel}/${CHANGES_FILE}`;
+  if (input.failOnBreaking && report.breaking.length > 0) {
+    throw new BreakingChangesError(report, renderSummary(report, { limit: Number.POSITIVE_INFINITY }));
+  }
+  if (report.changes.length === 0) {
+    return carryOver(`no API changes (spec ${input.previousSha256.slice(0, 12)} → ${input.newSha256.slice(0, 12)} differs only in form)`);
+  }
+  input.log(renderSummary(report, { reportPath }));
+  const sides: ReportSides = {
+    fromSha256: input.previousSha256,
+    toSha256: input.newSha256,
+    ...(input.source ? { source: input.source } : {}),
+    ...resolveDate(input.date, input.environment ?? process.env),
+  };
+  files.set(CHANGES_FILE, renderMarkdown(report, sides));
+  files.set(CHANGELOG_FILE, addChangelogEntry(await existing(CHANGELOG_FILE), renderChangelogEntry(report, sides), input.newSha256));
+  return { files, report, note: summaryLine(report) };
+}
+
+/** `--date` wins, then `SOURCE_DATE_EPOCH`; neither → no date (deterministic output). */
+export function resolveDate(date: string | undefined, environment: NodeJS.ProcessEnv): { date?: string } {
+  if (date !== undefined) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) {
+      throw new GeneratorError(`--date ${JSON.stringify(date)}: expected YYYY-MM-DD`);
+    }
+    return { date };
+  }
+  const epoch = environment.SOURCE_DATE_EPOCH;
+  if (epoch === undefined || epoch === '') return {};
+  if (!/^\d+$/.test(epoch)) throw new GeneratorError(`SOURCE_DATE_EPOCH=${JSON.stringify(epoch)}: expected seconds since 1970`);
+  return { date: new Date(Number(epoch) * 1000).toISOString().slice(0, 10) };
+}

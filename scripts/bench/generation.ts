@@ -1,0 +1,178 @@
+/**
+ * Row 1 — generation time. Each command runs in a fresh child process, timed from spawn to
+ * exit (node start-up included, as a user sees it), interleaved and after one discarded warm-up:
+ * - ours, the command `npm run generate` runs (`tsx generator/cli.ts generate`), `--spec <pinned
+ *   spec.json> --out <empty dir>`; and the compiled `bin` too when it is built;
+ * - the floor: the openapi-typescript CLI alone on the same spec (types only, no wrappers);
+ * - @hey-api/openapi-ts with its fetch client: another full-SDK generator (types + one function
+ *   per operation + client);
+ * - no-change regenerate: ours `--offline` again into the directory it has just written
+ *   (absolute target).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  assertSucceeded,
+  freshScratchDir,
+  interleave,
+  isMain,
+  median,
+  repoRoot,
+  type ChildRun,
+  runNode,
+  runsFromEnv,
+  tsxCli,
+} from './measure.js';
+import {
+  formatMs,
+  formatRatio,
+  judgeAtMost,
+  judgeLowerIsBetter,
+  printResult,
+  unavailableRow,
+  type BenchResult,
+  type BenchRow,
+} from './table.js';
+
+const GROUP = '1. Generation';
+const NO_CHANGE_LIMIT_MS = 300;
+const TIMEOUT_MS = 180_000;
+
+const openapiTypescriptCli = join(repoRoot, 'node_modules/openapi-typescript/bin/cli.js');
+const heyApiCli = join(repoRoot, 'node_modules/@hey-api/openapi-ts/bin/run.js');
+const ourCliSource = join(repoRoot, 'generator/cli.ts');
+
+/** The spec every generator reads: the pinned copy when the generator has written one. */
+function specPath(): string {
+  const pinned = join(repoRoot, 'generated/spec.json');
+  return existsSync(pinned) ? pinned : join(repoRoot, '../shared/spec/logto-openapi.json');
+}
+
+/** The compiled CLI from package.json `bin`, when `npm run build` has produced it. */
+function compiledCli(): string | undefined {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { bin?: string | Record<string, string> };
+  const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin && Object.values(pkg.bin)[0];
+  return bin && existsSync(join(repoRoot, bin)) ? join(repoRoot, bin) : undefined;
+}
+
+export async function benchGeneration(): Promise<BenchResult> {
+  const runs = runsFromEnv(3);
+  const noChangeRuns = runsFromEnv(5);
+  const spec = specPath();
+  const scratch = freshScratchDir('generation');
+  let outputCounter = 0;
+  const freshOut = (name: string) => join(scratch, `${name}-${outputCounter++}`);
+  const timed = async (args: string[], what: string) => assertSucceeded(await runNode(args, { timeoutMs: TIMEOUT_MS, treeCpu: true }), what);
+
+  const measurements: Record<string, () => Promise<ChildRun>> = {
+    openapiTypescript: () => timed([openapiTypescriptCli, spec, '-o', join(freshOut('ots'), 'schema.ts')], 'openapi-typescript'),
+    heyApi: () =>
+      timed([heyApiCli, '-i', spec, '-o', freshOut('hey'), '-c', '@hey-api/client-fetch', '--silent', '--no-log-file'], '@hey-api/openapi-ts'),
+  };
+  const ours = existsSync(ourCliSource) ? ['generator/cli.ts'] : undefined;
+  const compiled = compiledCli();
+  // Full: from the pinned spec file into an empty directory (nothing to compare with, so
+  // everything is generated, formatted and written). No-change: `--offline` re-reads the spec
+  // pinned in that directory, which is what `npm run generate` does when nothing changed.
+  const fullArgs = (cli: string[], out: string) => [...cli, 'generate', '--spec', spec, '--out', out];
+  const noChangeArgs = (cli: string[], out: string) => [...cli, 'generate', '--offline', '--out', out];
+  if (ours) measurements.ours = () => timed(fullArgs([tsxCli, ...ours], freshOut('ours')), 'ours (tsx generator/cli.ts)');
+  if (compiled) measurements.oursCompiled = () => timed(fullArgs([compiled], freshOut('ours-bin')), `ours (${compiled})`);
+
+  const rows: BenchRow[] = [];
+  let samples: Record<string, ChildRun[]>;
+  try {
+    await interleave(1, measurements); // warm-up: file cache, tsx's transform cache
+    samples = await interleave(runs, measurements);
+  } catch (error) {
+    return { rows: [unavailableRow(GROUP, 'full generate', 'ours ≤ hey-api', (error as Error).message)] };
+  }
+  const runsLabel = `median of ${runs} (+1 warm-up)`;
+  const wall = (key: string) => median(samples[key].map((run) => run.wallMs));
+  // Wall time is the target; the CPU time of the process tree is shown beside it because it
+  // barely moves when the machine is busy, so a row taken under load can still be read.
+  const cell = (key: string) => {
+    const cpu = median(samples[key].map((run) => run.treeCpuMs ?? Number.NaN));
+    return Number.isNaN(cpu) ? formatMs(wall(key)) : `${formatMs(wall(key))} (CPU ${formatMs(cpu)})`;
+  };
+  const heyApi = wall('heyApi');
+  const floor = wall('openapiTypescript');
+
+  const fullRows = (label: string, key: string) => {
+    const value = wall(key);
+    const vsHey = judgeLowerIsBetter(value, heyApi, 1, 'slower');
+    rows.push({
+      group: GROUP,
+      name: `full generate, ${label} vs @hey-api/openapi-ts full SDK`,
+      ours: cell(key),
+      theirs: `${cell('heyApi')} (hey-api)`,
+      ratio: formatRatio(value, heyApi),
+      target: 'ours ≤ hey-api (≤ 1.00×)',
+      ...vsHey,
+      runs: runsLabel,
+    });
+    rows.push({
+      group: GROUP,
+      name: `full generate, ${label} vs openapi-typescript CLI alone (the floor)`,
+      ours: cell(key),
+      theirs: `${cell('openapiTypescript')} (openapi-typescript, types only)`,
+      ratio: formatRatio(value, floor),
+      target: 'informational (floor)',
+      verdict: 'INFO',
+      detail: `wrappers, formatting and pinning cost ${formatMs(Math.max(0, value - floor))} over the floor`,
+      runs: runsLabel,
+    });
+  };
+  if (ours) fullRows('`tsx generator/cli.ts` (npm run generate)', 'ours');
+  else rows.push(unavailableRow(GROUP, 'full generate vs hey-api / openapi-typescript', 'ours ≤ hey-api', 'generator/cli.ts is not on this branch yet'));
+  if (compiled) fullRows(`compiled bin`, 'oursCompiled');
+  else rows.push(unavailableRow(GROUP, 'full generate, compiled bin', 'ours ≤ hey-api', 'no compiled bin (package.json `bin` missing or not built: run `npm run build`)'));
+
+  rows.push({
+    group: GROUP,
+    name: 'reference: hey-api vs openapi-typescript',
+    ours: '—',
+    theirs: `${cell('heyApi')} vs ${cell('openapiTypescript')}`,
+    ratio: formatRatio(heyApi, floor),
+    target: 'informational',
+    verdict: 'INFO',
+    detail: 'how far the other full-SDK generator sits above the floor',
+    runs: runsLabel,
+  });
+
+  const noChange = async (label: string, cli: string[]) => {
+    const out = freshOut('no-change');
+    await timed(fullArgs(cli, out), `${label} first generate`);
+    await timed(noChangeArgs(cli, out), `${label} warm-up`);
+    const { value } = await interleave(noChangeRuns, { value: () => timed(noChangeArgs(cli, out), label) });
+    const ms = median(value.map((run) => run.wallMs));
+    const cpu = median(value.map((run) => run.treeCpuMs ?? Number.NaN));
+    rows.push({
+      group: GROUP,
+      name: `no-change regenerate, ${label}`,
+      ours: Number.isNaN(cpu) ? formatMs(ms) : `${formatMs(ms)} (CPU ${formatMs(cpu)})`,
+      theirs: `${formatMs(NO_CHANGE_LIMIT_MS)} (absolute limit)`,
+      ratio: formatRatio(ms, NO_CHANGE_LIMIT_MS),
+      target: `≤ ${formatMs(NO_CHANGE_LIMIT_MS)}`,
+      ...judgeAtMost(ms, NO_CHANGE_LIMIT_MS, formatMs),
+      runs: `median of ${noChangeRuns} (+1 warm-up)`,
+    });
+  };
+  try {
+    if (ours) await noChange('`tsx generator/cli.ts`', [tsxCli, ...ours]);
+    else rows.push(unavailableRow(GROUP, 'no-change regenerate', `≤ ${formatMs(NO_CHANGE_LIMIT_MS)}`, 'generator/cli.ts is not on this branch yet'));
+    if (compiled) await noChange('compiled bin', [compiled]);
+  } catch (error) {
+    rows.push(unavailableRow(GROUP, 'no-change regenerate', `≤ ${formatMs(NO_CHANGE_LIMIT_MS)}`, (error as Error).message));
+  }
+  return { rows, details: ours ? stepTimes(samples.ours.at(-1)!) : undefined };
+}
+
+/** Where our generator's time goes: its own per-step progress lines (stderr) from the last run. */
+function stepTimes(run: ChildRun): string | undefined {
+  const steps = run.stderr.split('\n').filter((line) => line.startsWith('[logto-mgmt]'));
+  if (steps.length === 0) return undefined;
+  return ['Generation, our steps (stderr of the last full run):', '', '```', ...steps, '```'].join('\n');
+}
+
+if (isMain(import.meta.url)) printResult(await benchGeneration());

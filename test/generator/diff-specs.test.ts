@@ -1,0 +1,360 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cp, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { addChangelogEntry, renderChangelogEntry, renderMarkdown, renderSummary } from '../../generator/change-report.js';
+import { diffSpecs, type ApiChange, type ChangeReport } from '../../generator/diff-specs.js';
+import { snapshot, workspace } from './workspace.js';
+
+const specPath = fileURLToPath(new URL('../../../shared/spec/logto-openapi.json', import.meta.url));
+const oldSpecPath = fileURLToPath(new URL('../../../shared/spec/history/logto-openapi-1.34.0.json', import.meta.url));
+const pinned = JSON.parse(readFileSync(specPath, 'utf8'));
+
+/** `{kind, breaking, operationId, location}` of every change, for compact expectations. */
+function brief(report: ChangeReport) {
+  return report.changes.map((change: ApiChange) => ({
+    kind: change.kind,
+    breaking: change.breaking,
+    operationId: change.operation.operationId,
+    ...(change.location ? { location: change.location } : {}),
+  }));
+}
+
+function clone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+function findOperation(spec: any, operationId: string) {
+  for (const pathItem of Object.values<any>(spec.paths)) {
+    for (const operation of Object.values<any>(pathItem)) if (operation?.operationId === operationId) return operation;
+  }
+  throw new Error(`no operation ${operationId}`);
+}
+
+/** A one-operation document; `operation` may use `#/components/schemas/...` refs. */
+function tinySpec(paths: Record<string, Record<string, unknown>>, schemas: Record<string, unknown> = {}) {
+  return { openapi: '3.0.1', info: { title: 't', version: '1' }, paths, components: { schemas } };
+}
+
+function jsonBody(schema: unknown) {
+  return { required: true, content: { 'application/json': { schema } } };
+}
+
+function jsonResponse(schema: unknown) {
+  return { '200': { description: 'OK', content: { 'application/json': { schema } } } };
+}
+
+describe('diffSpecs on two versions derived from the pinned spec', () => {
+  // The hand-made upgrade the issue asks for: one operation removed, one optional parameter
+  // made required, one operation added and one enum value added.
+  const before = clone(pinned);
+  const after = clone(pinned);
+  delete after.paths['/api/users/{userId}'].delete; // DeleteUser
+  findOperation(after, 'ListUsers').parameters.find((parameter: any) => parameter.name === 'search_params').required = true;
+  after.paths['/api/users/{userId}/avatar'] = {
+    get: {
+      operationId: 'GetUserAvatar',
+      tags: ['Users'],
+      summary: 'Get user avatar',
+      parameters: [{ $ref: '#/components/parameters/userId' }],
+      responses: { '200': { description: 'The avatar URL.', content: { 'application/json': { schema: { type: 'string' } } } } },
+    },
+  };
+  findOperation(after, 'UpdateSignInExp').requestBody.content['application/json'].schema.properties.mfa.properties.policy.enum.push(
+    'AlwaysPrompt',
+  );
+  const report = diffSpecs(before, after);
+
+  it('reports exactly the four changes, with the right breaking flags', () => {
+    expect(brief(report)).toEqual([
+      { kind: 'operation-removed', breaking: true, operationId: 'DeleteUser' },
+      { kind: 'enum-value-added', breaking: false, operationId: 'UpdateSignInExp', location: 'requestBody/mfa/policy' },
+      { kind: 'parameter-newly-required', breaking: true, operationId: 'ListUsers', location: 'query/search_params' },
+      { kind: 'operation-added', breaking: false, operationId: 'GetUserAvatar' },
+    ]);
+    expect(report.summary).toEqual({ added: 1, removed: 1, changed: 2, breaking: 2, nonBreaking: 2 });
+    expect(report.operations).toEqual({ old: 359, new: 359 });
+    expect(report.removed).toEqual([
+      { operationId: 'DeleteUser', method: 'DELETE', path: '/api/users/{userId}', tag: 'Users', summary: 'Delete user' },
+    ]);
+    expect(report.added.map((operation) => `${operation.method} ${operation.path}`)).toEqual(['GET /api/users/{userId}/avatar']);
+    expect(report.changes[1]!.message).toBe('enum value "AlwaysPrompt" added');
+  });
+
+  it('renders the summary and the Markdown report from the same report', () => {
+    const summary = renderSummary(report, { reportPath: 'generated/CHANGES.md' });
+    expect(summary.split('\n')).toEqual([
+      'API changes (359 → 359 operations): 1 operation added, 1 removed, 2 changed; 2 breaking changes',
+      '  ✗ DELETE /api/users/{userId} (DeleteUser) removed',
+      '  ✗ ListUsers (GET /api/users) query/search_params: query parameter "search_params" is now required',
+      '  full report: generated/CHANGES.md',
+    ]);
+    const markdown = renderMarkdown(report, { fromSha256: 'a'.repeat(64), toSha256: 'b'.repeat(64) });
+    expect(markdown.split('\n')[0]).toBe(`<!-- generated by logto-mgmt from ${'b'.repeat(64)} — do not edit -->`);
+    expect(markdown).toContain('## Breaking changes (2)');
+    expect(markdown).toContain('| `ListUsers` GET `/api/users` | `query/search_params` | query parameter "search_params" is now required |');
+    expect(markdown).toContain('| `GetUserAvatar` | GET | `/api/users/{userId}/avatar` | Get user avatar |');
+    expect(markdown).toContain('### `UpdateSignInExp` — PATCH `/api/sign-in-exp`\n\n- `requestBody/mfa/policy`: enum value "AlwaysPrompt" added');
+    // Same input, same bytes: nothing in the report depends on the clock.
+    expect(renderMarkdown(diffSpecs(before, after), { fromSha256: 'a'.repeat(64), toSha256: 'b'.repeat(64) })).toBe(markdown);
+  });
+
+  it('finds nothing between a spec and a deep copy of itself', () => {
+    const same = diffSpecs(pinned, clone(pinned));
+    expect(same.changes).toEqual([]);
+    expect(renderSummary(same)).toBe('API changes (359 → 359 operations): no API changes');
+  });
+});
+
+describe('diffSpecs rules', () => {
+  const base = () =>
+    tinySpec({
+      '/api/items/{itemId}': {
+        patch: {
+          operationId: 'UpdateItem',
+          parameters: [
+            { name: 'itemId', in: 'path', required: true, schema: { type: 'string' } },
+            { name: 'dryRun', in: 'query', schema: { type: 'boolean' } },
+          ],
+          requestBody: jsonBody({
+            type: 'object',
+            required: ['name'],
+            properties: {
+              name: { type: 'string' },
+              profile: { type: 'object', properties: { nickname: { type: 'string' }, age: { type: 'number' } } },
+              kind: { type: 'string', enum: ['a', 'b'] },
+            },
+          }),
+          responses: jsonResponse({
+            type: 'object',
+            required: ['id', 'name'],
+            properties: { id: { type: 'string' }, name: { type: 'string' }, tags: { type: 'array', items: { type: 'string' } } },
+          }),
+        },
+      },
+    });
+  const update = (spec: any) => spec.paths['/api/items/{itemId}'].patch;
+
+  it('flags a nested request field that became required, with its location', () => {
+    const after = base();
+    update(after).requestBody.content['application/json'].schema.properties.profile.required = ['nickname'];
+    expect(brief(diffSpecs(base(), after))).toEqual([
+      { kind: 'field-newly-required', breaking: true, operationId: 'UpdateItem', location: 'requestBody/profile/nickname' },
+    ]);
+  });
+
+  it('treats a request field that is no longer required and a new optional field as non-breaking', () => {
+    const after = base();
+    const schema = update(after).requestBody.content['application/json'].schema;
+    schema.required = [];
+    schema.properties.note = { type: 'string' };
+    expect(brief(diffSpecs(base(), after))).toEqual([
+      { kind: 'field-no-longer-required', breaking: false, operationId: 'UpdateItem', location: 'requestBody/name' },
+      { kind: 'field-added', breaking: false, operationId: 'UpdateItem', location: 'requestBody/note' },
+    ]);
+  });
+
+  it('flags a removed response field, a response field that may be absent and a changed type', () => {
+    const after = base();
+    const schema = update(after).responses['200'].content['application/json'].schema;
+    delete schema.properties.tags;
+    schema.required = ['id'];
+    schema.properties.id = { type: 'number' };
+    expect(brief(diffSpecs(base(), after))).toEqual([
+      { kind: 'type-changed', breaking: true, operationId: 'UpdateItem', location: 'responses/200/id' },
+      { kind: 'field-no-longer-required', breaking: true, operationId: 'UpdateItem', location: 'responses/200/name' },
+      { kind: 'field-removed', breaking: true, operationId: 'UpdateItem', location: 'responses/200/tags' },
+    ]);
+  });
+
+  it('flags a removed enum value as breaking and an added one as not', () => {
+    const after = base();
+    update(after).requestBody.content['application/json'].schema.properties.kind.enum = ['a', 'c'];
+    const report = diffSpecs(base(), after);
+    expect(report.changes.map((change) => [change.kind, change.breaking, change.message])).toEqual([
+      ['enum-value-removed', true, 'enum value "b" removed'],
+      ['enum-value-added', false, 'enum value "c" added'],
+    ]);
+  });
+
+  it('reads Logto zod literals (format: \'"email"\') in a oneOf as enum values', () => {
+    const literalUnion = (...values: string[]) => ({ oneOf: values.map((value) => ({ type: 'string', format: JSON.stringify(value) })) });
+    const before = base();
+    update(before).requestBody.content['application/json'].schema.properties.kind = literalUnion('email', 'phone');
+    const after = base();
+    update(after).requestBody.content['application/json'].schema.properties.kind = literalUnion('email', 'phone', 'username');
+    expect(diffSpecs(before, after).changes.map((change) => change.message)).toEqual(['enum value "username" added']);
+  });
+
+  it('reports a removed parameter, a renamed one and a new required one as breaking', () => {
+    const renamed = base();
+    update(renamed).parameters[1].name = 'preview';
+    expect(diffSpecs(base(), renamed).changes.map((change) => [change.kind, change.breaking, change.message])).toEqual([
+      ['parameter-renamed', true, 'query parameter "dryRun" renamed to "preview"'],
+    ]);
+
+    const removedAndAdded = base();
+    update(removedAndAdded).parameters.splice(1, 1, { name: 'a', in: 'header', required: true, schema: { type: 'string' } });
+    expect(brief(diffSpecs(base(), removedAndAdded))).toEqual([
+      { kind: 'parameter-removed', breaking: true, operationId: 'UpdateItem', location: 'query/dryRun' },
+      { kind: 'parameter-newly-required', breaking: true, operationId: 'UpdateItem', location: 'header/a' },
+    ]);
+  });
+
+  it('reports a path parameter renamed in place, not a new path', () => {
+    const after = tinySpec({ '/api/items/{id}': base().paths['/api/items/{itemId}'] });
+    update2(after).parameters[0].name = 'id';
+    const report = diffSpecs(base(), after);
+    expect(report.added).toEqual([]);
+    expect(report.removed).toEqual([]);
+    expect(report.changes.map((change) => change.message)).toEqual(['path parameter "itemId" renamed to "id"']);
+    function update2(spec: any) {
+      return spec.paths['/api/items/{id}'].patch;
+    }
+  });
+
+  it('reports a changed method or path of the same operationId as breaking', () => {
+    const moved = tinySpec({ '/api/things/{itemId}': { put: base().paths['/api/items/{itemId}'].patch } });
+    expect(brief(diffSpecs(base(), moved))).toEqual([
+      { kind: 'method-changed', breaking: true, operationId: 'UpdateItem' },
+      { kind: 'path-changed', breaking: true, operationId: 'UpdateItem' },
+    ]);
+    const changed = diffSpecs(base(), moved).changed[0]!;
+    expect(changed.previous).toEqual({ operationId: 'UpdateItem', method: 'PATCH', path: '/api/items/{itemId}' });
+  });
+
+  it('pairs an operation whose operationId changed by method and path', () => {
+    const after = base();
+    update(after).operationId = 'PatchItem';
+    const report = diffSpecs(base(), after);
+    expect(report.summary).toMatchObject({ added: 0, removed: 0, changed: 1, breaking: 1 });
+    expect(report.changes[0]!.message).toBe('operationId changed from UpdateItem to PatchItem (the generated method is renamed)');
+  });
+
+  it('follows $refs and stops on recursive schemas while still finding deep changes', () => {
+    const tree = (extra: Record<string, unknown>) =>
+      tinySpec(
+        { '/api/nodes': { get: { operationId: 'ListNodes', responses: jsonResponse({ $ref: '#/components/schemas/Node' }) } } },
+        {
+          Node: {
+            type: 'object',
+            properties: { name: { type: 'string' }, children: { type: 'array', items: { $ref: '#/components/schemas/Node' } }, ...extra },
+          },
+        },
+      );
+    const report = diffSpecs(tree({ parent: { $ref: '#/components/schemas/Node' } }), tree({}));
+    expect(brief(report)).toEqual([
+      { kind: 'field-removed', breaking: true, operationId: 'ListNodes', location: 'responses/200/parent' },
+    ]);
+  });
+
+  it('rejects a document that is not OpenAPI 3 with a clear error', () => {
+    expect(() => diffSpecs({ swagger: '2.0', paths: {} }, base())).toThrow('old spec: not an OpenAPI 3.x document (openapi: undefined)');
+    const withResponse = (schema: unknown) => tinySpec({ '/a': { get: { operationId: 'A', responses: jsonResponse(schema) } } });
+    expect(() => diffSpecs(withResponse({ type: 'string' }), withResponse({ $ref: '#/components/schemas/Nope' }))).toThrow(
+      'unresolvable $ref "#/components/schemas/Nope"',
+    );
+  });
+});
+
+describe('diffSpecs on the real Logto 1.34.0 → 1.42.0 upgrade', () => {
+  const report = diffSpecs(JSON.parse(readFileSync(oldSpecPath, 'utf8')), pinned);
+  const has = (operationId: string, location: string | undefined, message: string) =>
+    report.changes.find(
+      (change) => change.operation.operationId === operationId && change.location === location && change.message === message,
+    );
+
+  it('counts 313 → 359 operations: 46 added, none removed', () => {
+    expect(report.operations).toEqual({ old: 313, new: 359 });
+    expect(report.summary.added).toBe(46);
+    expect(report.summary.removed).toBe(0);
+    expect(report.added.map((operation) => operation.operationId)).toEqual(
+      expect.arrayContaining(['GetWellKnownAccountCenter', 'GetApplicationAccessControl', 'ReplaceApplicationAccessControl']),
+    );
+  });
+
+  it('finds the known breaking changes', () => {
+    expect(has('UpdateOrganization', 'requestBody/id', 'field "id" removed from the request')?.breaking).toBe(true);
+    expect(has('GetApplication', 'responses/200/secret', 'field "secret" may now be absent')?.breaking).toBe(true);
+    expect(has('TestJwtCustomizer', 'requestBody/oneOf(tokenType="client-credentials")/context', 'new required field "context"')?.breaking).toBe(true);
+    expect(has('GetSignInExp', 'responses/200/emailBlocklistPolicy/blockDisposableAddress', 'field "blockDisposableAddress" removed from the response')?.breaking).toBe(true);
+  });
+
+  it('finds the known non-breaking changes', () => {
+    expect(has('ListLogs', 'query/start_time', 'optional query parameter "start_time" added')?.breaking).toBe(false);
+    expect(has('GetSignInExp', 'responses/200/mfa/policy', 'enum value "PromptAtSignInAndSignUpMandatory" added')?.breaking).toBe(false);
+    expect(has('UpdateLogtoConfig', 'requestBody/mfa', 'field "mfa" is no longer required')?.breaking).toBe(false);
+    // `identifier: {type: 'email'|'phone', value}` became a oneOf of one object per type: same values accepted.
+    const identifier = report.changes.filter(
+      (change) => change.operation.operationId === 'CreateAndSendVerificationCode' && change.location?.startsWith('requestBody/identifier'),
+    );
+    expect(identifier.map((change) => [change.breaking, change.message])).toEqual([[false, 'now a union of 2 object variants']]);
+  });
+
+  it('changelog entries are added newest first and earlier ones kept byte for byte', () => {
+    const sides = { fromSha256: '1'.repeat(64), toSha256: '2'.repeat(64), date: '2026-11-26' };
+    const first = addChangelogEntry(undefined, renderChangelogEntry(report, sides), sides.toSha256);
+    expect(first).toContain('## 2026-11-26 — `111111111111` → `222222222222`\n\nFrom spec');
+    const next = { fromSha256: '2'.repeat(64), toSha256: '3'.repeat(64) };
+    const second = addChangelogEntry(first, renderChangelogEntry(diffSpecs(pinned, pinned), next), next.toSha256);
+    expect(second.indexOf('`222222222222` → `333333333333`')).toBeLessThan(second.indexOf('`111111111111` → `222222222222`'));
+    expect(second).toContain(first.slice(first.indexOf('\n## ') + 1));
+    // The same upgrade applied twice is recorded once.
+    expect(addChangelogEntry(second, renderChangelogEntry(diffSpecs(pinned, pinned), next), next.toSha256)).toBe(second);
+  });
+});
+
+describe('the CLI on a breaking upgrade', () => {
+  const tsx = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
+  const cliPath = fileURLToPath(new URL('../../generator/cli.ts', import.meta.url));
+  const generatedDir = fileURLToPath(new URL('../../generated', import.meta.url));
+  const cli = (cwd: string, ...args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [tsx, cliPath, ...args], { cwd, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+      );
+    });
+
+  // The pinned spec with one operation removed and one parameter made required (breaking),
+  // one operation and one enum value added.
+  function derivedSpec() {
+    const after = clone(pinned);
+    delete after.paths['/api/users/{userId}'].delete;
+    findOperation(after, 'ListUsers').parameters.find((parameter: any) => parameter.name === 'search_params').required = true;
+    after.paths['/api/users/{userId}/avatar'] = {
+      get: { operationId: 'GetUserAvatar', tags: ['Users'], parameters: [{ $ref: '#/components/parameters/userId' }], responses: { '204': { description: 'No content' } } },
+    };
+    findOperation(after, 'UpdateSignInExp').requestBody.content['application/json'].schema.properties.mfa.properties.policy.enum.push('AlwaysPrompt');
+    return after;
+  }
+
+  it('generate --fail-on-breaking exits 1, lists every breaking change and leaves generated/ untouched', async () => {
+    const dir = await workspace();
+    await cp(generatedDir, path.join(dir, 'generated'), { recursive: true, preserveTimestamps: true });
+    await writeFile(path.join(dir, 'next.json'), JSON.stringify(derivedSpec()));
+    const before = await snapshot(path.join(dir, 'generated'));
+
+    const { code, stderr } = await cli(dir, 'generate', '--spec', 'next.json', '--fail-on-breaking');
+    expect(code).toBe(1);
+    expect(stderr).toContain('API changes (359 → 359 operations): 1 operation added, 1 removed, 2 changed; 2 breaking changes');
+    expect(stderr).toContain('✗ DELETE /api/users/{userId} (DeleteUser) removed');
+    expect(stderr).toContain('✗ ListUsers (GET /api/users) query/search_params: query parameter "search_params" is now required');
+    expect(stderr).toContain('--fail-on-breaking: 2 breaking changes; nothing was written');
+    expect(await snapshot(path.join(dir, 'generated'))).toEqual(before);
+  }, 60_000);
+
+  it('diff exits 1 with --fail-on-breaking and 0 without, printing the same summary', async () => {
+    const dir = await workspace();
+    await writeFile(path.join(dir, 'next.json'), JSON.stringify(derivedSpec()));
+    const failing = await cli(dir, 'diff', specPath, 'next.json', '--fail-on-breaking');
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toContain('1 operation added, 1 removed, 2 changed; 2 breaking changes');
+    const passing = await cli(dir, 'diff', specPath, 'next.json', '--markdown');
+    expect(passing.code).toBe(0);
+    expect(passing.stdout).toContain('## Breaking changes (2)');
+    const same = await cli(dir, 'diff', specPath, specPath, '--fail-on-breaking');
+    expect([same.code, same.stdout.trim()]).toEqual([0, 'API changes (359 → 359 operations): no API changes']);
+  }, 60_000);
+});
