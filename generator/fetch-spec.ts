@@ -61,7 +61,7 @@ export async function pullSpec(
   } catch (error) {
     const cause = error as Error & { cause?: { code?: string; message?: string } };
     const reason =
-      cause.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (cause.cause?.code ?? cause.cause?.message ?? cause.message);
+      cause.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (cause.cause?.message ?? cause.cause?.code ?? cause.message);
     throw new SpecPullError(url, reason);
   }
   if (response.status === 304) return { status: 'not-modified' };

@@ -11,10 +11,14 @@
  *   if another caller already replaced it, dropping the fresh one would cost a request.
  * - The secret lives in a `#private` field and is sent only in the token request; errors never
  *   carry the request or the response body, so neither the secret nor a token can leak.
+ * - With a shared store (`store` option, e.g. Redis) the token is shared between processes:
+ *   `SharedTokenCache` lets one process fetch while the others wait for it; this class keeps
+ *   its in-process cache and single flight in front of it.
  */
 import { LogtoAuthError } from './errors.js';
 import type { LogtoLogger } from './log.js';
 import type { AccessTokenProvider, ResolvedCredentials } from './options.js';
+import type { SharedTokenCache } from './store/shared-token-cache.js';
 import { MAX_TIMER_MS, raceWithSignal } from './timeout.js';
 
 export interface TokenSource {
@@ -57,11 +61,15 @@ export class ClientCredentialsTokenSource implements TokenSource {
   #refreshAt = 0;
   #pending: Promise<string> | undefined;
   #warnedAboutScope = false;
+  readonly #shared: SharedTokenCache | undefined;
+  /** The last token the API rejected: not to be taken from the shared store again. */
+  #rejectedToken: string | undefined;
 
   constructor(
     credentials: ResolvedCredentials,
-    options: { fetch: typeof globalThis.fetch; logger: LogtoLogger; now?: () => number },
+    options: { fetch: typeof globalThis.fetch; logger: LogtoLogger; now?: () => number; shared?: SharedTokenCache },
   ) {
+    this.#shared = options.shared;
     this.#endpoint = credentials.tokenEndpoint;
     this.#clientId = credentials.clientId;
     this.#resource = credentials.resource;
@@ -105,9 +113,39 @@ export class ClientCredentialsTokenSource implements TokenSource {
       this.#token = undefined;
       this.#refreshAt = 0;
     }
+    this.#rejectedToken = token;
   }
 
   async #request(): Promise<string> {
+    const shared = this.#shared;
+    if (!shared) {
+      const fetched = await this.#fetchToken();
+      return this.#keep(fetched.token, fetched.startedAt, fetched.expiresIn * 1000);
+    }
+    const startedAt = this.#now();
+    const token = await shared.get(
+      async () => {
+        const fetched = await this.#fetchToken();
+        // What is left of the lifetime, counted from when we asked (never overestimated).
+        const expiresInMs = fetched.expiresIn * 1000 - (this.#now() - fetched.startedAt);
+        return { accessToken: fetched.token, scope: fetched.scope, expiresInMs, lifetimeMs: fetched.expiresIn * 1000 };
+      },
+      this.#leewaySeconds * 1000,
+      this.#rejectedToken,
+    );
+    this.#checkScope(token.scope);
+    return this.#keep(token.accessToken, startedAt, token.expiresInMs, token.lifetimeMs);
+  }
+
+  /** Caches `token` until its expiry minus the leeway (at most half its lifetime). */
+  #keep(token: string, startedAt: number, expiresInMs: number, lifetimeMs = expiresInMs): string {
+    const leewayMs = Math.min(this.#leewaySeconds * 1000, lifetimeMs / 2);
+    this.#token = token;
+    this.#refreshAt = startedAt + expiresInMs - leewayMs;
+    return token;
+  }
+
+  async #fetchToken(): Promise<{ token: string; expiresIn: number; scope: string | undefined; startedAt: number }> {
     const startedAt = this.#now();
     const controller = new AbortController();
     const timer = this.#timeoutMs <= MAX_TIMER_MS ? setTimeout(() => controller.abort(), this.#timeoutMs) : undefined;
@@ -150,11 +188,8 @@ export class ClientCredentialsTokenSource implements TokenSource {
     this.#checkScope(body.scope);
 
     // Count the lifetime from when we asked, not when the answer arrived: never overestimate it.
-    const leeway = Math.min(this.#leewaySeconds, expiresIn / 2);
-    this.#token = token;
-    this.#refreshAt = startedAt + (expiresIn - leeway) * 1000;
     this.#logger.debug?.(`Fetched an M2M access token for ${this.#clientId} (expires in ${expiresIn} s)`);
-    return token;
+    return { token, expiresIn, scope: typeof body.scope === 'string' ? body.scope : undefined, startedAt };
   }
 
   #rejected(status: number, body: TokenResponse | undefined): LogtoAuthError {

@@ -12,6 +12,7 @@ import { createLimits, limitedFetch } from './limits.js';
 import { redactingLogger } from './log.js';
 import type { CallOptions, OperationClient, OperationDescriptor, RequestParams } from './operation.js';
 import { resolveOptions, type LogtoClientOptions } from './options.js';
+import { SharedTokenCache, tokenCacheKey } from './store/shared-token-cache.js';
 import { Transport } from './transport.js';
 
 export type { LogtoClientOptions } from './options.js';
@@ -46,10 +47,19 @@ export class LogtoClient implements OperationClient {
       (this.#tokenSource as ClientCredentialsTokenSource | undefined)?.currentToken,
       resolved.userToken,
     ]);
+    // A `LogtoStore` (e.g. Redis) is opened once for this endpoint + client id: its rate-limit
+    // side feeds the limiter (under a plain key: the store's prefix already tells clients
+    // apart, without putting the endpoint or client id into Redis), its token side the cache.
+    const store = resolved.store?.open({ endpoint: resolved.endpoint, clientId: this.#clientId });
+    const limitsOptions = store ? { ...resolved.limits, store: store.rateLimit, rateLimitKey: resolved.limits.rateLimitKey ?? 'requests' } : resolved.limits;
+    const shared =
+      store && resolved.credentials
+        ? new SharedTokenCache({ store: store.tokens, key: tokenCacheKey(resolved.credentials), secret: resolved.credentials.clientSecret })
+        : undefined;
     // One limiter and retry policy for the client: token requests count against the same budget.
-    const limits = createLimits(resolved.limits, { endpoint: resolved.endpoint, clientId: this.#clientId, logger });
+    const limits = createLimits(limitsOptions, { endpoint: resolved.endpoint, clientId: this.#clientId, logger });
     this.#tokenSource = resolved.credentials
-      ? new ClientCredentialsTokenSource(resolved.credentials, { fetch: limitedFetch(resolved.fetch, limits), logger })
+      ? new ClientCredentialsTokenSource(resolved.credentials, { fetch: limitedFetch(resolved.fetch, limits), logger, shared })
       : resolved.getAccessToken
         ? new ProvidedTokenSource(resolved.getAccessToken)
         : undefined;

@@ -82,3 +82,9 @@ export {
   type RetryOptions,
 } from './retry.js';
 export { type DebugOption } from './debug-log.js';
+
+// Where limits and the M2M token are kept (issue #8). The Redis store is its own entry,
+// `logto-mgmt/redis` (runtime/store/redis.ts), so nothing here reaches it.
+export { createMemoryStore, type LogtoStore, type ScopedStore, type StoreIdentity } from './store/store.js';
+export { MemoryTokenStore, type StoredToken, type TokenStore } from './store/token-store.js';
+export { SharedTokenCache, tokenCacheKey, type SharedToken, type SharedTokenCacheOptions } from './store/shared-token-cache.js';

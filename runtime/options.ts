@@ -10,6 +10,8 @@
 import { LogtoError } from './errors.js';
 import type { LimitsOptions } from './limits.js';
 import { consoleLogger, type LogtoLogger } from './log.js';
+import type { RateLimitStore } from './rate-limit-store.js';
+import type { LogtoStore } from './store/store.js';
 import { DEFAULT_TIMEOUT_MS } from './timeout.js';
 
 export const DEFAULT_SCOPE = 'all';
@@ -27,7 +29,7 @@ export type AccessTokenProvider = (context: {
 export type UserTokenProvider = () => string | undefined | Promise<string | undefined>;
 
 /** Rate limits, retries, hooks and the debug switch: see limits.ts (issue #5). */
-export interface CommonOptions extends LimitsOptions {
+export interface CommonOptions extends Omit<LimitsOptions, 'store'> {
   /** A fetch implementation (default `globalThis.fetch`); called with a `Request`. */
   fetch?: typeof globalThis.fetch;
   /** Headers sent with every API request. */
@@ -40,6 +42,12 @@ export interface CommonOptions extends LimitsOptions {
   userToken?: string;
   /** Asked for the end-user token when neither the call nor `userToken` gives one. */
   getUserToken?: UserTokenProvider;
+  /**
+   * Where the rate limit, the 429 pause and the M2M token are kept. Default: in this process.
+   * `createRedisStore(redis)` from `logto-mgmt/redis` shares all three between processes and
+   * machines. A bare `RateLimitStore` shares the rate limit and the pause only.
+   */
+  store?: LogtoStore | RateLimitStore;
 }
 
 export interface ClientCredentialsOptions {
@@ -106,6 +114,8 @@ export interface ResolvedOptions {
   /** Set for client credentials (Cloud or self-hosted). */
   credentials: ResolvedCredentials | undefined;
   getAccessToken: AccessTokenProvider | undefined;
+  /** A `LogtoStore` (rate limit, pause and token); a bare `RateLimitStore` goes to `limits.store`. */
+  store: LogtoStore | undefined;
   /** Checked when the limiter and retry policy are built (limits.ts). */
   limits: LimitsOptions;
 }
@@ -174,6 +184,13 @@ export function resolveOptions(options: LogtoClientOptions): ResolvedOptions {
   }
   if (o.getAccessToken !== undefined && typeof o.getAccessToken !== 'function') invalid('`getAccessToken` must be a function');
 
+  const store = o.store;
+  const isLogtoStore = (value: unknown): value is LogtoStore => typeof (value as LogtoStore | undefined)?.open === 'function';
+  const isRateLimitStore = (value: unknown): value is RateLimitStore => typeof (value as RateLimitStore | undefined)?.tryAcquire === 'function';
+  if (store !== undefined && !isLogtoStore(store) && !isRateLimitStore(store)) {
+    invalid('`store` must come from createRedisStore() or createMemoryStore(), or be a RateLimitStore');
+  }
+
   const fetchImpl = o.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== 'function') invalid('no `fetch` available: pass one in the options');
 
@@ -187,10 +204,11 @@ export function resolveOptions(options: LogtoClientOptions): ResolvedOptions {
     getUserToken: o.getUserToken,
     credentials,
     getAccessToken: o.getAccessToken,
+    store: isLogtoStore(store) ? store : undefined,
     limits: {
       rateLimit: o.rateLimit,
       maxConcurrency: o.maxConcurrency,
-      store: o.store,
+      store: isLogtoStore(store) ? undefined : store,
       rateLimitKey: o.rateLimitKey,
       maxRetries: o.maxRetries,
       maxRetryAfterMs: o.maxRetryAfterMs,

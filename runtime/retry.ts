@@ -240,7 +240,10 @@ export class RetryPolicy {
     }
 
     if (!decision.retry) {
-      if (status !== 429) log?.('giving up', { method: call.method, path: call.path, attempt, status, reason: decision.reason });
+      // Only failures that could have been retried are worth a line (not every 404).
+      if (status !== 429 && (status === undefined || RETRYABLE_STATUS.has(status))) {
+        log?.('giving up', { method: call.method, path: call.path, attempt, status, reason: decision.reason });
+      }
       return decision;
     }
     log?.('retry', { method: call.method, path: call.path, attempt, status, wait: decision.waitMs, reason: decision.reason, error: describe(error) });

@@ -70,7 +70,7 @@ export function adaptPagination(result: unknown): BenchResult {
   const gated = ours.at(-1)!;
   const out: BenchRow[] = ours.map((row) => {
     const isGated = row === gated;
-    const speed = judgeAtLeast(row.speedup, 2, (n) => `${n.toFixed(2)}× faster`);
+    const speed = judgeAtLeast(row.speedup, 2, (n) => `${n.toFixed(2)}× speed-up`);
     return {
       group: PAGINATION,
       name: `10 000 items: ${row.variant} vs ${sequential.variant}`,

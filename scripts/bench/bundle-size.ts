@@ -16,7 +16,7 @@ import {
   formatRatio,
   judgeLowerIsBetter,
   compareLowerIsBetter,
-  renderTable,
+  printResult,
   unavailableRow,
   type BenchResult,
   type BenchRow,
@@ -30,6 +30,10 @@ interface BundleSize {
   gzipped: number;
   /** Imports left out of the bundle (node built-ins): a browser consumer would need a polyfill. */
   externals: string[];
+  /** Minified bytes each input file contributes, largest first (esbuild's metafile). */
+  inputs: { path: string; bytes: number }[];
+  /** Operation descriptors in the output (each carries `path:"/api/…"`): shows tree-shaking. */
+  operations: number;
 }
 
 const clientOptions = `{ endpoint: 'https://tenant.logto.app', clientId: 'id', clientSecret: 'secret' }`;
@@ -67,6 +71,14 @@ export const user = await users.get(client, { path: { userId: 'u1' } });
 export const roleList = await roles.list(client, { query: { page: 1 } });
 export const organization = await organizations.create(client, { body: { name: 'Acme' } });
 `,
+    runtimeOnly: `import { createLogtoClient } from '${runtime}';
+export const client = createLogtoClient(${clientOptions});
+`,
+    oneFromTagModule: `import { createLogtoClient } from '${runtime}';
+import * as users from '${from('generated/operations/users.js')}';
+const client = createLogtoClient(${clientOptions});
+export const user = await users.get(client, { path: { userId: 'u1' } });
+`,
     bound: `import { createLogtoManagementClient } from '${from('generated/client.js')}';
 const client = createLogtoManagementClient(${clientOptions});
 export const user = await client.users.get({ path: { userId: 'u1' } });
@@ -96,7 +108,13 @@ async function bundle(dir: string, name: string, source: string): Promise<Bundle
   for (const input of Object.values(result.metafile.inputs)) {
     for (const imported of input.imports) if (imported.external) externals.add(imported.path);
   }
-  return { minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength, externals: [...externals].sort() };
+  const output = Object.values(result.metafile.outputs)[0];
+  const inputs = Object.entries(output.inputs)
+    .map(([path, { bytesInOutput }]) => ({ path: path.replace(/^(\.\.\/)+/, '').replace(/^.*node_modules\//, 'node_modules/'), bytes: bytesInOutput }))
+    .filter((input) => input.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes);
+  const operations = result.outputFiles[0].text.match(/path:"\/api\//g)?.length ?? 0;
+  return { minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength, externals: [...externals].sort(), inputs, operations };
 }
 
 function sizeCell(size: BundleSize): string {
@@ -166,9 +184,39 @@ export async function benchBundleSize(): Promise<BenchResult> {
   } else {
     rows.push(unavailableRow(GROUP, 'bound createLogtoManagementClient', 'informational', 'generated/client.ts is not on this branch yet'));
   }
-  return { rows };
+  return { rows, details: haveOperations ? await breakdown(dir, ourSources, theirSizes.one) : undefined };
 }
 
-if (isMain(import.meta.url)) {
-  console.log(renderTable((await benchBundleSize()).rows));
+/** Where our bytes go: the runtime alone, the import form, and the largest input files. */
+async function breakdown(dir: string, sources: ReturnType<typeof ours>, theirsOne: BundleSize): Promise<string> {
+  const variants: [string, string][] = [
+    ['runtime client alone (`createLogtoClient`, no operation)', sources.runtimeOnly],
+    ['1 call, `import { users } from …/operations` (the documented form)', sources.one],
+    ['1 call, `import * as users from …/operations/users.js` (one tag module)', sources.oneFromTagModule],
+    ['3 calls, `import { organizations, roles, users } from …/operations`', sources.three],
+  ];
+  const lines = [
+    'Bundle size breakdown (esbuild, browser, minified; gzip -9):',
+    '',
+    '| Consumer | min+gz | min | operation descriptors bundled |',
+    '| --- | ---: | ---: | ---: |',
+    `| @logto/api, 1 call | ${formatBytes(theirsOne.gzipped)} | ${formatBytes(theirsOne.minified)} | — |`,
+  ];
+  let documented: BundleSize | undefined;
+  for (const [label, source] of variants) {
+    try {
+      const size = await bundle(dir, `breakdown-${variants.findIndex(([l]) => l === label)}`, source);
+      if (source === sources.one) documented = size;
+      lines.push(`| ${label} | ${formatBytes(size.gzipped)} | ${formatBytes(size.minified)} | ${size.operations} |`);
+    } catch (error) {
+      lines.push(`| ${label} | failed: ${(error as Error).message.split('\n')[0]} | | |`);
+    }
+  }
+  if (documented) {
+    lines.push('', 'Largest inputs of the 1-call bundle (minified bytes before gzip):', '', '| Input | bytes |', '| --- | ---: |');
+    for (const input of documented.inputs.slice(0, 12)) lines.push(`| ${input.path} | ${input.bytes} |`);
+  }
+  return lines.join('\n');
 }
+
+if (isMain(import.meta.url)) printResult(await benchBundleSize());

@@ -31,6 +31,8 @@ export interface ChildRun {
   stderr: string;
   /** The child's own resource usage (maxRSS in kB, CPU in µs) when `rusage` was asked for. */
   rusage?: NodeJS.ResourceUsage;
+  /** User + system CPU of the child and every descendant it waited for, when `treeCpu` was asked for. */
+  treeCpuMs?: number;
 }
 
 export interface ChildOptions {
@@ -40,7 +42,15 @@ export interface ChildOptions {
   timeoutMs?: number;
   /** Record the child's peak RSS and CPU time (the command must be `node`). */
   rusage?: boolean;
+  /**
+   * Record the CPU time of the whole process tree (tsx and some CLIs re-spawn node), via
+   * `/usr/bin/time` when it is installed. CPU time is far less disturbed by a busy machine than
+   * wall time, so it explains a wall-time row taken under load.
+   */
+  treeCpu?: boolean;
 }
+
+const gnuTime = '/usr/bin/time';
 
 /** Runs `node <args>` in a fresh process and times it. */
 export function runNode(args: string[], options: ChildOptions = {}): Promise<ChildRun> {
@@ -51,9 +61,12 @@ export function runNode(args: string[], options: ChildOptions = {}): Promise<Chi
 export async function runChild(command: string, args: string[], options: ChildOptions = {}): Promise<ChildRun> {
   let rusageDir: string | undefined;
   const env = { ...process.env, ...options.env };
-  if (options.rusage) {
-    rusageDir = mkdtempSync(join(tmpdir(), 'bench-rusage-'));
-    env.BENCH_RUSAGE_FILE = join(rusageDir, 'rusage.json');
+  if (options.rusage || options.treeCpu) rusageDir = mkdtempSync(join(tmpdir(), 'bench-rusage-'));
+  if (options.rusage) env.BENCH_RUSAGE_FILE = join(rusageDir!, 'rusage.json');
+  const treeCpuFile = options.treeCpu && existsSync(gnuTime) ? join(rusageDir!, 'time.txt') : undefined;
+  if (treeCpuFile) {
+    args = ['-f', '%U %S', '-o', treeCpuFile, command, ...args];
+    command = gnuTime;
   }
   try {
     const started = performance.now();
@@ -77,6 +90,11 @@ export async function runChild(command: string, args: string[], options: ChildOp
     const run: ChildRun = { wallMs, exitCode, stdout, stderr };
     if (env.BENCH_RUSAGE_FILE && existsSync(env.BENCH_RUSAGE_FILE)) {
       run.rusage = JSON.parse(readFileSync(env.BENCH_RUSAGE_FILE, 'utf8')) as NodeJS.ResourceUsage;
+    }
+    if (treeCpuFile && existsSync(treeCpuFile)) {
+      // GNU time writes "Command exited with non-zero status N" first when the child failed.
+      const [user, system] = readFileSync(treeCpuFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
+      if (Number.isFinite(user) && Number.isFinite(system)) run.treeCpuMs = (user + system) * 1000;
     }
     return run;
   } finally {

@@ -17,7 +17,7 @@ import {
   compareLowerIsBetter,
   judgeLowerIsBetter,
   percent,
-  renderTable,
+  printResult,
   unavailableRow,
   type BenchResult,
   type BenchRow,
@@ -152,7 +152,4 @@ export async function benchRequestOverhead(): Promise<BenchResult> {
   return { rows, details: `Request overhead, every client (${runsLabel}):\n\n${details}` };
 }
 
-if (isMain(import.meta.url)) {
-  const result = await benchRequestOverhead();
-  console.log(`${renderTable(result.rows)}\n\n${result.details}`);
-}
+if (isMain(import.meta.url)) printResult(await benchRequestOverhead());

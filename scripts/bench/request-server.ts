@@ -2,7 +2,8 @@
  * The loopback server for the request-overhead benchmark, run in its own process so its CPU
  * is not counted against the client being measured. It answers like Logto, as cheaply as
  * possible: `POST /oidc/token` (client credentials) and `GET /api/users/{userId}` with a
- * realistic user body; anything else is Logto's 404 body. Prints `listening <port>` when ready.
+ * realistic user body (API calls must carry the bearer token the token endpoint hands out, or get
+ * Logto's 401); anything else is Logto's 404 body. Prints `listening <port>` when ready.
  */
 import { createServer } from 'node:http';
 
@@ -26,6 +27,8 @@ const user = JSON.stringify({
 });
 const token = JSON.stringify({ access_token: 'bench-access-token', expires_in: 3600, token_type: 'Bearer', scope: 'all' });
 const notFound = JSON.stringify({ code: 'entity.not_found', message: 'The requested entity was not found.' });
+const unauthorized = JSON.stringify({ code: 'auth.authorization_header_missing', message: 'Authorization header is missing.' });
+const expectedAuthorization = 'Bearer bench-access-token';
 
 const server = createServer((request, response) => {
   // Drain the body (token requests are form-encoded) before answering.
@@ -33,6 +36,8 @@ const server = createServer((request, response) => {
   request.on('end', () => {
     const path = request.url?.split('?')[0] ?? '';
     if (request.method === 'POST' && path === '/oidc/token') return send(response, 200, token);
+    // Checked so a client that skips auth fails the benchmark instead of looking cheap.
+    if (path.startsWith('/api/') && request.headers.authorization !== expectedAuthorization) return send(response, 401, unauthorized);
     if (request.method === 'GET' && path.startsWith('/api/users/')) return send(response, 200, user);
     send(response, 404, notFound);
   });

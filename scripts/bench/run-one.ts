@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { benchBundleSize } from './bundle-size.js';
 import { benchGeneration } from './generation.js';
-import { benchDir, isMain } from './measure.js';
+import { benchDir, isMain, runsFromEnv } from './measure.js';
 import { adaptPagination, adaptRateLimit } from './adapters.js';
 import { benchRequestOverhead } from './request-overhead.js';
 import { unavailableRow, type BenchResult } from './table.js';
@@ -22,10 +22,15 @@ export const benchmarks = {
   generation: benchGeneration,
   typecheck: benchTypecheck,
   'request-overhead': benchRequestOverhead,
-  pagination: () => runExternal('pagination.ts', 'benchPagination', '4. Pagination', '≥ 2× faster than a sequential Link loop, flat memory', adaptPagination),
-  'rate-limit': () => runExternal('rate-limit.ts', 'benchRateLimit', '5. Rate limiter accuracy', '≥ 95 % of configured rate, no window over', adaptRateLimit),
+  // BENCH_RUNS, when set, also sets pagination.ts's run count (its default is 7).
+  pagination: () => runExternal('pagination.ts', 'benchPagination', paginationOptions(), '4. Pagination', '≥ 2× faster than a sequential Link loop, flat memory', adaptPagination),
+  'rate-limit': () => runExternal('rate-limit.ts', 'benchRateLimit', {}, '5. Rate limiter accuracy', '≥ 95 % of configured rate, no window over', adaptRateLimit),
   'bundle-size': benchBundleSize,
 } satisfies Record<string, () => Promise<BenchResult>>;
+
+function paginationOptions(): Record<string, unknown> {
+  return process.env.BENCH_RUNS ? { runs: runsFromEnv(7) } : {};
+}
 
 export type BenchmarkName = keyof typeof benchmarks;
 
@@ -33,6 +38,7 @@ export type BenchmarkName = keyof typeof benchmarks;
 async function runExternal(
   file: string,
   exportName: string,
+  options: Record<string, unknown>,
   group: string,
   target: string,
   adapt: (result: unknown) => BenchResult,
@@ -44,7 +50,7 @@ async function runExternal(
   if (typeof bench !== 'function') {
     return { rows: [unavailableRow(group, 'all rows', target, `scripts/bench/${file} does not export ${exportName}()`)] };
   }
-  return adapt(await bench());
+  return adapt(await bench(options));
 }
 
 async function main() {

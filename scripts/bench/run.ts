@@ -11,7 +11,7 @@ import { benchDir, formatDuration, repoRoot, runNode, tsxCli } from './measure.j
 import { benchmarks, type BenchmarkName } from './run-one.js';
 import { renderTable, unavailableRow, type BenchResult, type BenchRow } from './table.js';
 
-const BENCHMARK_TIMEOUT_MS = 10 * 60_000;
+const BENCHMARK_TIMEOUT_MS = 20 * 60_000;
 
 async function runBenchmark(name: BenchmarkName): Promise<BenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-result-'));

@@ -111,3 +111,9 @@ export function renderTable(rows: BenchRow[]): string {
 function row(cells: string[]): string {
   return `| ${cells.map((c) => c.replace(/\|/g, '\\|').replace(/\n/g, ' ')).join(' | ')} |`;
 }
+
+/** What a benchmark run alone prints: its rows, then its details. */
+export function printResult(result: BenchResult): void {
+  console.log(renderTable(result.rows));
+  if (result.details) console.log(`\n${result.details}`);
+}

@@ -5,8 +5,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { makeOrganization, makeUser, newId, type ManagementData, type Role, type User } from './management-data.js';
-import { parsePagination, setPaginationHeaders } from './pagination.js';
-import { invalidInput, logtoErrors, sendEmpty, sendJson, type ZodIssue } from './responses.js';
+import { guardBody, optional, organizationRules, pick, roleIdsRules, roleRules, userRules, type FieldRule } from './body-validation.js';
+import { sendList } from './pagination.js';
+import { logtoErrors, sendEmpty, sendJson } from './responses.js';
 import type { IssuedToken } from './token-endpoint.js';
 
 export interface RouteContext {
@@ -35,104 +36,6 @@ export interface Route {
 interface CompiledRoute extends Route {
   pattern: RegExp;
   names: string[];
-}
-
-// ---- request body validation (the zod errors Logto's koaGuard reports) ----
-
-type FieldRule = { type: 'string' | 'object' | 'boolean' | 'array'; pattern?: RegExp; minLength?: number; nullable?: boolean; required?: boolean };
-
-function validate(body: unknown, rules: Record<string, FieldRule>): ZodIssue[] {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    const received = body === undefined ? 'undefined' : body === null ? 'null' : Array.isArray(body) ? 'array' : typeof body;
-    return [{ code: 'invalid_type', expected: 'object', received, path: [], message: body === undefined ? 'Required' : `Expected object, received ${received}` }];
-  }
-  const issues: ZodIssue[] = [];
-  const record = body as Record<string, unknown>;
-  for (const [key, rule] of Object.entries(rules)) {
-    const value = record[key];
-    if (value === undefined) {
-      if (rule.required) issues.push({ code: 'invalid_type', expected: rule.type, received: 'undefined', path: [key], message: 'Required' });
-      continue;
-    }
-    if (value === null && rule.nullable) continue;
-    const received = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-    if (received !== rule.type) {
-      issues.push({ code: 'invalid_type', expected: rule.type, received, path: [key], message: `Expected ${rule.type}, received ${received}` });
-    } else if (rule.pattern && !rule.pattern.test(value as string)) {
-      issues.push({ validation: 'regex', code: 'invalid_string', message: 'Invalid', path: [key] });
-    } else if (rule.minLength !== undefined && (value as string).length < rule.minLength) {
-      issues.push({ code: 'too_small', minimum: rule.minLength, type: 'string', inclusive: true, exact: false, message: `String must contain at least ${rule.minLength} character(s)`, path: [key] });
-    }
-  }
-  return issues;
-}
-
-const userRules: Record<string, FieldRule> = {
-  primaryPhone: { type: 'string', pattern: /^\d+$/, nullable: true },
-  primaryEmail: { type: 'string', pattern: /^\S+@\S+\.\S+$/, nullable: true },
-  username: { type: 'string', pattern: /^[A-Z_a-z]\w*$/, nullable: true },
-  password: { type: 'string', minLength: 1 },
-  name: { type: 'string', nullable: true },
-  avatar: { type: 'string', nullable: true },
-  customData: { type: 'object' },
-  profile: { type: 'object' },
-};
-const roleRules: Record<string, FieldRule> = {
-  name: { type: 'string', minLength: 1, required: true },
-  description: { type: 'string', minLength: 1, required: true },
-  type: { type: 'string', pattern: /^(User|MachineToMachine)$/ },
-  isDefault: { type: 'boolean' },
-};
-const organizationRules: Record<string, FieldRule> = {
-  name: { type: 'string', minLength: 1, required: true },
-  description: { type: 'string', nullable: true },
-  customData: { type: 'object' },
-  isMfaRequired: { type: 'boolean' },
-};
-const roleIdsRules: Record<string, FieldRule> = { roleIds: { type: 'array', required: true } };
-
-function optional(rules: Record<string, FieldRule>): Record<string, FieldRule> {
-  return Object.fromEntries(Object.entries(rules).map(([key, rule]) => [key, { ...rule, required: false }]));
-}
-
-/** Sends 400 guard.invalid_input and returns false when the body breaks the rules. */
-function guardBody(ctx: RouteContext, rules: Record<string, FieldRule>): boolean {
-  const issues = validate(ctx.body, rules);
-  if (issues.length === 0) return true;
-  sendJson(ctx.res, 400, invalidInput('body', issues));
-  return false;
-}
-
-function pick<T>(body: unknown, keys: string[]): Partial<T> {
-  const record = body as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const key of keys) if (record[key] !== undefined) out[key] = record[key];
-  return out as Partial<T>;
-}
-
-// ---- list helper: pagination exactly like koaPagination ----
-
-function sendList<T>(
-  ctx: RouteContext,
-  rows: { size: number; slice(offset: number, limit: number): T[] } | T[],
-  options: { optional: boolean; capAt?: number },
-): void {
-  const pagination = parsePagination(ctx.query, options.optional);
-  if (!pagination) return sendJson(ctx.res, 400, logtoErrors.invalidPagination());
-  const size = Array.isArray(rows) ? rows.length : rows.size;
-  const slice = (offset: number, limit: number) => (Array.isArray(rows) ? rows.slice(offset, offset + limit) : rows.slice(offset, limit));
-  if (pagination.disabled) return sendJson(ctx.res, 200, slice(0, size));
-  const capped = options.capAt !== undefined && size > options.capAt;
-  setPaginationHeaders(ctx.res, {
-    origin: ctx.origin,
-    routerPath: new URL(ctx.req.url ?? '/', 'http://x').pathname.replace(/^\/api/, ''),
-    query: ctx.query,
-    pagination,
-    // Logto's capped count saturates at the sentinel cap + 1 (10001 by default).
-    totalCount: capped ? options.capAt! + 1 : size,
-    capped,
-  });
-  sendJson(ctx.res, 200, slice(pagination.offset, pagination.pageSize));
 }
 
 // ---- routes ----

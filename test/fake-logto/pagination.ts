@@ -5,7 +5,8 @@
  * The Management API router is mounted under `/api`, so the link URLs Logto builds from the
  * router-relative path omit that prefix (`/users?page=2…`, not `/api/users?page=2…`).
  */
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { logtoErrors, sendJson } from './responses.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -67,4 +68,28 @@ export function setPaginationHeaders(res: ServerResponse, input: PaginationHeade
   if (capped) res.setHeader('Total-Number-Is-Capped', 'true');
   // An array value makes node:http send one `Link:` line per element, as Koa's ctx.append does.
   res.setHeader('Link', links);
+}
+
+/** Answers a list route: everything when pagination is off, else one page with Logto's headers. */
+export function sendList<T>(
+  ctx: { req: IncomingMessage; res: ServerResponse; query: URLSearchParams; origin: string },
+  rows: { size: number; slice(offset: number, limit: number): T[] } | T[],
+  options: { optional: boolean; capAt?: number },
+): void {
+  const pagination = parsePagination(ctx.query, options.optional);
+  if (!pagination) return sendJson(ctx.res, 400, logtoErrors.invalidPagination());
+  const size = Array.isArray(rows) ? rows.length : rows.size;
+  const slice = (offset: number, limit: number) => (Array.isArray(rows) ? rows.slice(offset, offset + limit) : rows.slice(offset, limit));
+  if (pagination.disabled) return sendJson(ctx.res, 200, slice(0, size));
+  const capped = options.capAt !== undefined && size > options.capAt;
+  setPaginationHeaders(ctx.res, {
+    origin: ctx.origin,
+    routerPath: new URL(ctx.req.url ?? '/', 'http://x').pathname.replace(/^\/api/, ''),
+    query: ctx.query,
+    pagination,
+    // Logto's capped count saturates at the sentinel cap + 1 (10001 by default).
+    totalCount: capped ? options.capAt! + 1 : size,
+    capped,
+  });
+  sendJson(ctx.res, 200, slice(pagination.offset, pagination.pageSize));
 }

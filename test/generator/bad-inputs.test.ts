@@ -76,7 +76,7 @@ async function unusedPort(): Promise<number> {
   return port;
 }
 
-describe('bad spec files', () => {
+describe('bad spec files', { timeout: 120_000 }, () => {
   const cases: Array<{ name: string; file: string; content: string; error: RegExp }> = [
     { name: 'invalid JSON', file: 'bad.json', content: '{\n  "openapi": "3.0.1",\n  "paths": {,}\n}', error: /^bad\.json #: is not valid JSON: .* at line 3, column 13$/ },
     { name: 'invalid YAML', file: 'bad.yaml', content: 'openapi: 3.0.1\npaths: [unclosed\n', error: /^bad\.yaml #: is neither JSON nor valid YAML at line \d+, column \d+/ },
@@ -158,7 +158,7 @@ describe('bad spec files', () => {
   });
 });
 
-describe('pulling the spec from a URL', () => {
+describe('pulling the spec from a URL', { timeout: 120_000 }, () => {
   it('pulls, sends --header, pins with the ETag, then revalidates with If-None-Match (304 → nothing rewritten)', async () => {
     const dir = await workspace();
     const url = `${base}/api/swagger.json`;

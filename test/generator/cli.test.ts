@@ -18,7 +18,8 @@ async function cli(cwd: string, ...args: string[]): Promise<{ code: number; stdo
   );
 }
 
-describe('logto-mgmt generate', () => {
+// Each case spawns tsx processes (~1 s each on an idle machine, far more on a busy one).
+describe('logto-mgmt generate', { timeout: 180_000 }, () => {
   it('prints one progress line per step and a summary on stderr, nothing on stdout', async () => {
     const dir = await workspace({ 'spec.json': join(FIXTURES, 'mini', 'spec.json') });
     const { code, stdout, stderr } = await cli(dir, 'generate', '--spec', 'spec.json', '--runtime-import', 'logto-mgmt/runtime');

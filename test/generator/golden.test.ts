@@ -20,7 +20,7 @@ async function generateMini() {
   return { dir, result, files: await snapshot(join(dir, 'generated')) };
 }
 
-describe('golden output of the mini fixture', () => {
+describe('golden output of the mini fixture', { timeout: 120_000 }, () => {
   it('matches the committed golden files byte for byte', async () => {
     const { result, files } = await generateMini();
     expect(result.status).toBe('written');
@@ -68,7 +68,7 @@ describe('golden output of the mini fixture', () => {
   });
 });
 
-describe('name map', () => {
+describe('name map', { timeout: 120_000 }, () => {
   it('keeps old names when a new operation would take them', async () => {
     const dir = await workspace({ 'spec.json': join(MINI, 'spec.json') });
     await generate(quiet(dir, { spec: 'spec.json' }));
@@ -124,7 +124,7 @@ describe('name map', () => {
   });
 });
 
-describe('output directory', () => {
+describe('output directory', { timeout: 120_000 }, () => {
   it('keeps files it does not own and removes modules it no longer generates', async () => {
     const dir = await workspace({ 'spec.json': join(MINI, 'spec.json') });
     await generate(quiet(dir, { spec: 'spec.json' }));

@@ -52,7 +52,15 @@ describe('contract: every generated operation against the pinned spec', () => {
   ])('sends every operation as the spec describes it, with 0 violations: %s', async (_, allQuery) => {
     server.hits.clear();
     const generator = new ArgumentGenerator(spec);
-    const client = createLogtoClient({ endpoint: server.url, getAccessToken: () => TOKENS.m2m, userToken: TOKENS.user, logger: { warn: () => {} } });
+    // One request per operation and no client-side pacing: the server counts exactly one hit each.
+    const client = createLogtoClient({
+      endpoint: server.url,
+      getAccessToken: () => TOKENS.m2m,
+      userToken: TOKENS.user,
+      logger: { warn: () => {} },
+      rateLimit: false,
+      maxRetries: 0,
+    });
     const skipped: Array<{ id: string; reason: string }> = [];
     const failures: Array<{ id: string; error: string }> = [];
     let exercised = 0;
@@ -98,8 +106,8 @@ describe('contract: every generated operation against the pinned spec', () => {
 
 describe('contract: the checking server is not a rubber stamp', () => {
   it('reports a wrong body, a missing required query parameter, an unknown route and a wrong credential', async () => {
-    const m2mClient = createLogtoClient({ endpoint: server.url, getAccessToken: () => TOKENS.m2m, logger: { warn: () => {} } });
-    const wrongTokenClient = createLogtoClient({ endpoint: server.url, getAccessToken: () => TOKENS.user, logger: { warn: () => {} } });
+    const m2mClient = createLogtoClient({ endpoint: server.url, getAccessToken: () => TOKENS.m2m, logger: { warn: () => {} }, maxRetries: 0 });
+    const wrongTokenClient = createLogtoClient({ endpoint: server.url, getAccessToken: () => TOKENS.user, logger: { warn: () => {} }, maxRetries: 0 });
     const before = server.violations.length;
     const { users, roles } = namespaces as unknown as Record<string, Record<string, Operation<any, any>>>;
     await users.create(m2mClient, { body: { primaryEmail: 'not-an-email', username: 42 } }).catch(() => {});

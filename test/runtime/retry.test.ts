@@ -174,6 +174,22 @@ describe('RetryPolicy.afterFailure', () => {
     expect(lines).toEqual([expect.stringMatching(/^giving up method=POST path=\/api\/users attempt=1 reason="connection reset after a POST/)]);
   });
 
+  it('logs a give-up only for failures that could have been retried', async () => {
+    const { policy, lines } = setup();
+    await policy.afterFailure(status(404), { method: 'GET', path: '/api/users/x' }, 1);
+    await policy.afterFailure(status(503), { method: 'GET', path: '/api/users/x' }, 3);
+    expect(lines).toEqual(['giving up method=GET path=/api/users/x attempt=3 status=503 reason="503, no retries left (maxRetries 2)"']);
+  });
+
+  it('gives the slot back only after a 429 has paused the limiter', async () => {
+    const { policy, limiter } = setup();
+    let pausedWhenReleased: boolean | undefined;
+    await policy.afterFailure(status(429, { 'retry-after': '1' }), { method: 'GET', path: '/api/users' }, 1, () => {
+      pausedWhenReleased = limiter.tryAcquire() === undefined;
+    });
+    expect(pausedWhenReleased).toBe(true);
+  });
+
   it('lets onRetry stop the retry by throwing', async () => {
     const { policy, slept } = setup({ onRetry: () => { throw new Error('stop'); } });
     await expect(policy.afterFailure(status(503), { method: 'GET', path: '/api/users' }, 1)).rejects.toThrow('stop');

@@ -1,0 +1,135 @@
+/**
+ * One process of the multi-process tests and benchmark (run by `worker-pool.ts` through tsx):
+ * a Logto client on the shared Redis store that makes `calls` API calls, `concurrency` at a
+ * time, each tagged `x-call-id: <worker>-<n>` so the server can tell lost and duplicated calls.
+ */
+import { Redis } from 'ioredis';
+import * as users from '../../generated/operations/users.js';
+import { createLogtoClient, createMemoryStore, LogtoApiError } from '../../runtime/index.js';
+import { createRedisStore } from '../../runtime/store/redis.js';
+
+export interface WorkerConfig {
+  worker: number;
+  redisPort: number;
+  endpoint: string;
+  clientId: string;
+  clientSecret: string;
+  calls: number;
+  concurrency: number;
+  rateLimit: { requests: number; intervalMs: number };
+  /** Redis store options (ms). */
+  storeTimeoutMs?: number;
+  recheckMs?: number;
+  marginMs?: number;
+  /** Fetch the token during setup (default true); false for cold-start tests. */
+  warmToken?: boolean;
+  /** Use the Redis store (default true); false: each process limits itself in memory (benchmark baseline). */
+  shared?: boolean;
+}
+
+export interface WorkerResult {
+  worker: number;
+  ok: number;
+  failures: string[];
+  warnings: string[];
+  /** 429s this process saw: when it had recorded the pause, and the pause end (epoch ms). */
+  rateLimited: { at: number; until: number }[];
+  startedAt: number;
+  durationMs: number;
+}
+
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'done'; result: WorkerResult }
+  | { type: 'error'; error: string };
+
+type ParentMessage = { type: 'config'; config: WorkerConfig } | { type: 'go' };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function setUp(config: WorkerConfig) {
+  const redis = new Redis(config.redisPort, '127.0.0.1', { maxRetriesPerRequest: 1, retryStrategy: () => 100 });
+  redis.on('error', () => {}); // reconnect attempts while the test has Redis down
+  const warnings: string[] = [];
+  const rateLimited: WorkerResult['rateLimited'] = [];
+  const store = createRedisStore(redis, {
+    timeoutMs: config.storeTimeoutMs,
+    recheckMs: config.recheckMs,
+    marginMs: config.marginMs,
+    logger: { warn: (message) => warnings.push(message) },
+  });
+  const shared = config.shared !== false;
+  const client = createLogtoClient({ endpoint: config.endpoint, clientId: config.clientId, clientSecret: config.clientSecret, ...(shared && { store }) });
+  // INTERIM until the limiter (issue #5) is wired to `store`: take the slot here.
+  const { rateLimit } = (shared ? store : createMemoryStore()).open({ endpoint: config.endpoint, clientId: config.clientId });
+
+  const call = async (callId: string) => {
+    for (;;) {
+      const wait = Math.max(
+        (await rateLimit.pausedUntil('requests')) - Date.now(),
+        await rateLimit.tryAcquire('requests', config.rateLimit.requests, config.rateLimit.intervalMs),
+      );
+      if (wait > 0) {
+        await sleep(wait);
+        continue;
+      }
+      try {
+        await users.list(client, { query: { page: 1, page_size: 1 } }, { headers: { 'x-call-id': callId, 'x-acquired-at': String(Date.now()) } });
+        return;
+      } catch (error) {
+        if (!(error instanceof LogtoApiError) || error.status !== 429) throw error;
+        const until = Date.now() + Number(error.headers.get('retry-after') ?? 1) * 1000;
+        await rateLimit.pauseUntil('requests', until);
+        rateLimited.push({ at: Date.now(), until });
+      }
+    }
+  };
+  return { call, client, warnings, rateLimited, close: () => (store.close(), redis.disconnect()) };
+}
+
+async function run(config: WorkerConfig, client: ReturnType<typeof setUp>): Promise<WorkerResult> {
+  const startedAt = Date.now();
+  const failures: string[] = [];
+  let next = 0;
+  let ok = 0;
+  const lane = async () => {
+    while (next < config.calls) {
+      const callId = `${config.worker}-${next++}`;
+      try {
+        await client.call(callId);
+        ok++;
+      } catch (error) {
+        failures.push(`${callId}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: config.concurrency }, lane));
+  return { worker: config.worker, ok, failures, warnings: client.warnings, rateLimited: client.rateLimited, startedAt, durationMs: Date.now() - startedAt };
+}
+
+let config: WorkerConfig | undefined;
+let client: ReturnType<typeof setUp> | undefined;
+process.on('message', (message: ParentMessage) => {
+  const send = (reply: WorkerMessage) => process.send!(reply);
+  if (message.type === 'config') {
+    config = message.config;
+    client = setUp(config);
+    // Warm up fetch (its first call in a process loads and compiles undici: ~100 ms, far
+    // more on a loaded machine) and the token, so the measured run starts with every process
+    // warm: a slot taken by a cold process reaches the server late and bunches up with the
+    // slots taken one window later.
+    const warmUp =
+      config.warmToken === false
+        ? fetch(`${config.endpoint}/api/status`).then((response) => response.arrayBuffer())
+        : client.client.fetchClient.GET('/api/status', {});
+    warmUp.then(() => send({ type: 'ready' }), (error: unknown) => send({ type: 'error', error: String(error) }));
+  } else if (message.type === 'go' && config && client) {
+    run(config, client)
+      .then((result) => send({ type: 'done', result }))
+      .catch((error: unknown) => send({ type: 'error', error: String(error) }))
+      .finally(() => {
+        client!.close();
+        process.disconnect();
+      });
+  }
+});
