@@ -26,9 +26,10 @@ describe.skipIf(!redisServerPath)('many processes sharing a Redis store', () => 
     calls: 10,
     concurrency: 4,
     rateLimit: { requests: 200, intervalMs: 10_000 },
-    // Generous: on a loaded 2-core machine a 200 ms budget can run out inside our own
-    // process, and a spurious fallback would hide what these tests look at.
-    storeTimeoutMs: 1_000,
+    // Generous: on a loaded 2-core machine a 200 ms budget (even 1 s, measured at a load
+    // average of 30) can run out inside our own process, and a spurious fallback would hide
+    // what these tests look at. The kill test sets its own.
+    storeTimeoutMs: 5_000,
     ...overrides,
   });
   /** The measured calls (not the workers' warm-up requests). */
@@ -75,7 +76,7 @@ describe.skipIf(!redisServerPath)('many processes sharing a Redis store', () => 
     expect(spanMs).toBeLessThan(19 * 2_250 * 1.1);
   });
 
-  it('makes exactly 1 token request for 8 processes starting cold at once', async () => {
+  it('makes exactly 1 token request for 8 processes starting cold at once', { timeout: 90_000 }, async () => {
     pool = await startWorkers(Array.from({ length: 8 }, () => config({ calls: 5, concurrency: 5, warmToken: false })));
     const results = await pool.run();
     expect(results.flatMap((result) => result.failures)).toEqual([]);
@@ -84,7 +85,7 @@ describe.skipIf(!redisServerPath)('many processes sharing a Redis store', () => 
     expect(apiCalls()).toHaveLength(40);
   });
 
-  it("holds every process back while one process's 429 pause lasts", async () => {
+  it("holds every process back while one process's 429 pause lasts", { timeout: 90_000 }, async () => {
     let refused = false;
     fake.intercept((request) => {
       // The 80th API call, whoever sends it (every process is warm by then), gets Retry-After: 1.
@@ -102,18 +103,20 @@ describe.skipIf(!redisServerPath)('many processes sharing a Redis store', () => 
     expect(pauses).toHaveLength(1);
     const { at, until } = pauses[0]!;
     expect(until - at).toBeGreaterThan(500);
-    // From the moment one process has recorded the pause (plus a few ms for requests that
-    // were already on their way), no process sends until it ends.
-    const arrivals = apiCalls().map((request) => request.timestamp);
-    expect(arrivals.filter((time) => time > at + 30 && time < until).map((time) => time - at)).toEqual([]);
-    expect(arrivals.filter((time) => time >= until).length).toBeGreaterThan(0);
+    // From the moment one process reported the 429 (its pause is then on its way to Redis: 100 ms
+    // of slack for a loaded CI machine) until the pause ends, no process sends anything: every
+    // request the server saw was sent (x-sent-at, stamped by each process's fetch) before or after.
+    const sentAt = apiCalls().map((request) => Number(request.headers['x-sent-at']));
+    expect(sentAt.every(Number.isFinite)).toBe(true);
+    expect(sentAt.filter((time) => time > at + 100 && time < until).map((time) => `${time - at} of ${until - at}`)).toEqual([]);
+    expect(sentAt.filter((time) => time >= until).length).toBeGreaterThan(0);
     expect(apiCalls()).toHaveLength(161);
     expect(new Set(callIds()).size).toBe(160); // the refused call was sent again, once
   });
 
-  it('keeps going on the local fallback when Redis is killed mid-run: every call arrives exactly once', { timeout: 60_000 }, async () => {
+  it('keeps going on the local fallback when Redis is killed mid-run: every call arrives exactly once', { timeout: 90_000 }, async () => {
     pool = await startWorkers(
-      Array.from({ length: 4 }, () => config({ calls: 150, concurrency: 4, rateLimit: { requests: 100, intervalMs: 1_000 }, storeTimeoutMs: 200, recheckMs: 250 })),
+      Array.from({ length: 4 }, () => config({ calls: 150, concurrency: 4, marginMs: 250, rateLimit: { requests: 100, intervalMs: 1_000 }, storeTimeoutMs: 200, recheckMs: 250 })),
     );
     const killed = (async () => {
       while (apiCalls().length < 120) await new Promise((resolve) => setTimeout(resolve, 10));
