@@ -109,8 +109,18 @@ export function diffSpecs(oldSpec: unknown, newSpec: unknown): ChangeReport {
   }
 
   const context = { oldDocument, newDocument, resolveOld, resolveNew };
+  // Most operations are untouched between two releases: when an operation's JSON (and, for
+  // one that uses $refs, the components it can reach) is byte-identical, skip the walk.
+  // JSON.stringify is native and fast, so this costs a fraction of walking the schemas.
+  const sameComponents = JSON.stringify(oldDocument.components ?? null) === JSON.stringify(newDocument.components ?? null);
+  const sameSecurity = JSON.stringify(oldDocument.security ?? null) === JSON.stringify(newDocument.security ?? null);
   const changed: ChangedOperation[] = [];
   for (const [oldOperation, newOperation] of pairs) {
+    if (sameSecurity && oldOperation.ref.operationId === newOperation.ref.operationId && oldOperation.ref.method === newOperation.ref.method && oldOperation.ref.path === newOperation.ref.path) {
+      const before = JSON.stringify([oldOperation.operation, oldOperation.pathItem.parameters ?? null]);
+      const after = JSON.stringify([newOperation.operation, newOperation.pathItem.parameters ?? null]);
+      if (before === after && (sameComponents || !before.includes('"$ref"'))) continue;
+    }
     const changes = diffOperation(context, oldOperation, newOperation);
     if (changes.length === 0) continue;
     const moved =

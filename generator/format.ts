@@ -46,6 +46,8 @@ export interface FormattedFile {
   input: string;
   /** Reused from disk because its input hash matched the lock. */
   reused: boolean;
+  /** Piece hashes and lengths of a file formatted in pieces (recorded in the lock). */
+  pieces?: Array<{ input: string; length: number }>;
 }
 
 export interface FormatCache {
@@ -77,23 +79,33 @@ export async function formatterId(): Promise<string> {
 export async function formatFiles(inputs: readonly FormatInput[], cache: FormatCache): Promise<FormattedFile[]> {
   const formatter = await formatterId();
   const results: FormattedFile[] = [];
-  const pending: Array<{ path: string; text: string; input: string }> = [];
+  const pending: Array<{ path: string; text: string; input: string; reusable: Map<string, string> }> = [];
   await Promise.all(
     inputs.map(async ({ path, text }) => {
       const input = hash(text);
       const locked = cache.formatter === formatter ? cache.files[path] : undefined;
-      if (locked?.input === input) {
-        const existing = await cache.readExisting(path);
-        if (existing !== undefined && hash(existing) === locked.sha256) {
-          results.push({ path, text: existing, input, reused: true });
-          return;
+      const existing = locked ? await cache.readExisting(path) : undefined;
+      const trusted = existing !== undefined && hash(existing) === locked!.sha256;
+      if (trusted && locked!.input === input) {
+        results.push({ path, text: existing, input, reused: true, pieces: locked!.pieces });
+        return;
+      }
+      // The file changed: its unchanged pieces can still be cut out of the trusted old bytes.
+      const reusable = new Map<string, string>();
+      if (trusted && locked!.pieces) {
+        let offset = 0;
+        for (const piece of locked!.pieces) {
+          reusable.set(piece.input, existing.slice(offset, offset + piece.length));
+          offset += piece.length;
         }
       }
-      pending.push({ path, text, input });
+      pending.push({ path, text, input, reusable });
     }),
   );
   const formatted = await formatTexts(pending);
-  pending.forEach(({ path, input }, index) => results.push({ path, text: formatted[index], input, reused: false }));
+  pending.forEach(({ path, input }, index) =>
+    results.push({ path, text: formatted[index].text, input, reused: false, pieces: formatted[index].pieces }),
+  );
   const order = new Map(inputs.map(({ path }, index) => [path, index]));
   return results.sort((a, b) => order.get(a.path)! - order.get(b.path)!);
 }
@@ -110,8 +122,13 @@ interface Piece {
   dropTail: boolean;
 }
 
-/** Formats each file's text; big TypeScript files are split into pieces formatted in parallel. */
-export async function formatTexts(files: ReadonlyArray<{ path: string; text: string }>): Promise<string[]> {
+/**
+ * Formats each file's text; big TypeScript files are split into pieces formatted in parallel,
+ * and pieces found in `reusable` (piece input hash → formatted text) are not formatted again.
+ */
+export async function formatTexts(
+  files: ReadonlyArray<{ path: string; text: string; reusable?: ReadonlyMap<string, string> }>,
+): Promise<Array<{ text: string; pieces?: Array<{ input: string; length: number }> }>> {
   const plans: Array<Piece[] | string> = [];
   for (const { path, text } of files) {
     const parser = parserFor(path);
@@ -119,19 +136,35 @@ export async function formatTexts(files: ReadonlyArray<{ path: string; text: str
     else if (parser === 'babel-ts' && text.length > PIECE_SIZE * 2) plans.push(splitTypeScript(text));
     else plans.push([{ text, parser, dropHead: false, dropTail: false }]);
   }
-  const outputs = await formatPieces(plans.flatMap((plan) => (typeof plan === 'string' ? [] : plan)));
-  return plans.map((plan) =>
-    typeof plan === 'string'
-      ? plan
-      : plan
-          .map((piece) => {
-            let output = outputs.get(piece)!;
-            if (piece.dropHead) output = output.slice(output.indexOf('\n') + 1);
-            if (piece.dropTail) output = output.slice(0, output.lastIndexOf('}\n'));
-            return output;
-          })
-          .join(''),
-  );
+  const pieceInput = (piece: Piece) => hash(`${piece.dropHead ? 1 : 0}${piece.dropTail ? 1 : 0}${piece.text}`);
+  const contributions = new Map<Piece, string>();
+  const toFormat: Piece[] = [];
+  plans.forEach((plan, index) => {
+    if (typeof plan === 'string' || plan.length < 2) {
+      if (typeof plan !== 'string') toFormat.push(...plan);
+      return;
+    }
+    for (const piece of plan) {
+      const reused = files[index].reusable?.get(pieceInput(piece));
+      if (reused !== undefined) contributions.set(piece, reused);
+      else toFormat.push(piece);
+    }
+  });
+  const outputs = await formatPieces(toFormat);
+  for (const [piece, output] of outputs) {
+    let text = output;
+    if (piece.dropHead) text = text.slice(text.indexOf('\n') + 1);
+    if (piece.dropTail) text = text.slice(0, text.lastIndexOf('}\n'));
+    contributions.set(piece, text);
+  }
+  return plans.map((plan) => {
+    if (typeof plan === 'string') return { text: plan };
+    const parts = plan.map((piece) => contributions.get(piece)!);
+    return {
+      text: parts.join(''),
+      pieces: plan.length < 2 ? undefined : plan.map((piece, index) => ({ input: pieceInput(piece), length: parts[index].length })),
+    };
+  });
 }
 
 /**
@@ -150,6 +183,7 @@ function splitTypeScript(text: string): Piece[] {
   let buffer: string[] = [];
   let size = 0;
   let pieceIndex = 0;
+  let memberStart = 0;
   const push = (last: boolean) => {
     pieces.push({
       text: `${pieceIndex === 0 ? head : 'interface _ {'}\n${buffer.join('\n')}\n}\n`,
@@ -173,6 +207,7 @@ function splitTypeScript(text: string): Piece[] {
         head = [...comment, line].join('\n');
         buffer = [];
         pieceIndex = 0;
+        memberStart = 0;
       }
       continue;
     }
@@ -184,11 +219,30 @@ function splitTypeScript(text: string): Piece[] {
     if (!line.startsWith('    ')) return whole; // not the shape we know
     buffer.push(line);
     size += line.length + 1;
-    if (size >= PIECE_SIZE && /^ {4}\S.*;$/.test(line)) push(false);
+    if (/^ {4}\S.*;$/.test(line)) {
+      // A member ends here. Cut where its own text says so (content-defined), so an edit to one
+      // operation moves no other boundary and the other pieces are reused; cap the size.
+      const member = buffer.slice(memberStart).join('\n');
+      memberStart = buffer.length;
+      if ((size >= PIECE_SIZE / 4 && fnv1a(member) % 8 === 0) || size >= PIECE_SIZE * 3) {
+        push(false);
+        memberStart = 0;
+      }
+    }
   }
   if (head !== undefined) return whole;
   if (buffer.length > 0) pieces.push({ text: `${buffer.join('\n')}\n`, parser: 'babel-ts', dropHead: false, dropTail: false });
   return pieces;
+}
+
+/** A cheap 32-bit string hash (FNV-1a) for choosing cut points; not for integrity. */
+function fnv1a(text: string): number {
+  let value = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) {
+    value ^= text.charCodeAt(index);
+    value = Math.imul(value, 0x01000193);
+  }
+  return value >>> 0;
 }
 
 /** Formats every piece, spreading them over the main thread and worker threads. */

@@ -273,7 +273,9 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   const files = new Map<string, string>(formatted.map((file) => [file.path, file.text]));
   files.set(PINNED_SPEC_FILE, pinnedSpec);
   const lockedFiles: SpecLock['files'] = {};
-  for (const file of formatted) lockedFiles[file.path] = { sha256: sha256Text(file.text), input: file.input };
+  for (const file of formatted) {
+    lockedFiles[file.path] = { sha256: sha256Text(file.text), input: file.input, ...(file.pieces ? { pieces: file.pieces } : {}) };
+  }
   lockedFiles[PINNED_SPEC_FILE] = { sha256: sha256Text(pinnedSpec), input: sha256Text(pinnedSpec) };
   for (const [path, text] of tracked.files) {
     files.set(path, text);

@@ -16,6 +16,11 @@ export interface LockedFile {
   sha256: string;
   /** sha256 of the text before prettier: when it is unchanged the written bytes can be reused. */
   input: string;
+  /**
+   * For a file formatted in pieces (schema.ts): each piece's input hash and the length of its
+   * formatted text, in file order, so unchanged pieces are reused after a small spec change.
+   */
+  pieces?: Array<{ input: string; length: number }>;
 }
 
 export interface SpecLock {

@@ -12,6 +12,7 @@
  * - when iteration ends — the last page, `break`, an error or the caller's signal — the pages
  *   still in flight are aborted (speculative pages past a shrunken total are just dropped).
  */
+import { raceWithSignal } from './timeout.js';
 
 /** What fetching one page tells the scheduler. */
 export interface FetchedPage {
@@ -55,7 +56,7 @@ export async function* prefetchPages<Fetched extends FetchedPage>(
   try {
     request(plan.startPage);
     for (let page = plan.startPage; ; page++) {
-      const fetched = await untilAborted(inFlight.get(page)!, controller.signal);
+      const fetched = await raceWithSignal(inFlight.get(page)!, controller.signal);
       inFlight.delete(page);
       const more = fetched.hasNext && page < plan.lastWantedPage;
       if (more) {
@@ -71,23 +72,4 @@ export async function* prefetchPages<Fetched extends FetchedPage>(
     controller.abort(new DOMException('Pagination ended; page request no longer needed', 'AbortError'));
     plan.signal?.removeEventListener('abort', forwardAbort);
   }
-}
-
-/** Settles with `promise`, or rejects with the abort reason as soon as `signal` aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

@@ -8,8 +8,9 @@
  *
  * Contract for implementers:
  * - `tryAcquire` must be atomic: two callers never both take the last slot of a window.
- * - A slot is counted from the moment it is taken; it frees `windowMs` later. `windowMs` may
- *   differ slightly between calls (the limiter adds a small jitter guard), use the value passed.
+ * - A slot is counted from the moment it is taken; it frees `windowMs` later (the configured
+ *   interval). The limiter additionally holds its own process's slots until an interval after
+ *   each response (rate-limit.ts), which a start-time store cannot express.
  * - `tryAcquire` may also honour the pause (return the ms until it ends without taking a slot);
  *   the limiter checks `pausedUntil` itself before acquiring, so it is not required.
  * - Times are epoch milliseconds, so a pause set by one process means the same instant to all.

@@ -15,6 +15,7 @@
  */
 import type { HttpMethod } from './operation.js';
 import type { DebugLog } from './debug-log.js';
+import { networkErrorCode } from './network-failure.js';
 import type { RateLimiter } from './rate-limit.js';
 
 export const DEFAULT_MAX_RETRIES = 2;
@@ -103,6 +104,8 @@ export interface RetryPolicyOptions extends RetryOptions {
   /** Epoch ms; default `Date.now`. */
   now?: () => number;
 }
+
+export { classifyFetchError, networkErrorCode } from './network-failure.js';
 
 export function isIdempotent(method: string): boolean {
   return IDEMPOTENT.has(method.toUpperCase());
@@ -264,32 +267,4 @@ function describe(error: unknown): string | undefined {
   if (!(error instanceof Error)) return String(error);
   const code = networkErrorCode(error);
   return `${error.name}: ${error.message}${code ? ` (${code})` : ''}`;
-}
-
-/** Codes for connections that were never established: nothing reached the server. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
-
-/** The first `code` (ECONNRESET, UND_ERR_SOCKET...) along an error's cause chain. */
-export function networkErrorCode(error: unknown): string | undefined {
-  for (let current = error, depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    // Happy eyeballs: undici reports one failure per address in an AggregateError.
-    const errors = (current as { errors?: unknown[] }).errors;
-    if (Array.isArray(errors) && errors.length) {
-      const inner = networkErrorCode(errors[0]);
-      if (inner) return inner;
-    }
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-/**
- * Classifies an error thrown by `fetch` (undici) for one attempt: `not-sent` when the
- * connection was never made, else `connection` (it may have reached the server).
- */
-export function classifyFetchError(error: unknown): 'not-sent' | 'connection' {
-  const code = networkErrorCode(error);
-  return code !== undefined && NOT_SENT_CODES.has(code) ? 'not-sent' : 'connection';
 }

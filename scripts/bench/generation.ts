@@ -9,7 +9,7 @@
  * - no-change regenerate: ours `--offline` again into the directory it has just written
  *   (absolute target).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   assertSucceeded,
@@ -48,11 +48,27 @@ function specPath(): string {
   return existsSync(pinned) ? pinned : join(repoRoot, '../shared/spec/logto-openapi.json');
 }
 
-/** The compiled CLI from package.json `bin`, when `npm run build` has produced it. */
-function compiledCli(): string | undefined {
+/**
+ * The compiled CLI from package.json `bin` when `npm run build` has produced it and it is not
+ * older than the generator sources (a stale build would time yesterday's code); otherwise why not.
+ */
+function compiledCli(): { path: string } | { missing: string } {
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { bin?: string | Record<string, string> };
   const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin && Object.values(pkg.bin)[0];
-  return bin && existsSync(join(repoRoot, bin)) ? join(repoRoot, bin) : undefined;
+  if (!bin) return { missing: 'package.json has no `bin`' };
+  const path = join(repoRoot, bin);
+  if (!existsSync(path)) return { missing: `${bin} is not built (run \`npm run build\` before \`npm run bench\`)` };
+  const built = statSync(path).mtimeMs;
+  const newest = Math.max(...['generator', 'runtime'].flatMap((dir) => newestMtimes(join(repoRoot, dir))));
+  if (newest > built) return { missing: `${bin} is older than generator/ or runtime/ (run \`npm run build\` again)` };
+  return { path };
+}
+
+function newestMtimes(dir: string): number[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .map((entry) => statSync(join(entry.parentPath, entry.name)).mtimeMs);
 }
 
 export async function benchGeneration(): Promise<BenchResult> {
@@ -70,7 +86,8 @@ export async function benchGeneration(): Promise<BenchResult> {
       timed([heyApiCli, '-i', spec, '-o', freshOut('hey'), '-c', '@hey-api/client-fetch', '--silent', '--no-log-file'], '@hey-api/openapi-ts'),
   };
   const ours = existsSync(ourCliSource) ? ['generator/cli.ts'] : undefined;
-  const compiled = compiledCli();
+  const compiledBin = compiledCli();
+  const compiled = 'path' in compiledBin ? compiledBin.path : undefined;
   // Full: from the pinned spec file into an empty directory (nothing to compare with, so
   // everything is generated, formatted and written). No-change: `--offline` re-reads the spec
   // pinned in that directory, which is what `npm run generate` does when nothing changed.
@@ -126,7 +143,7 @@ export async function benchGeneration(): Promise<BenchResult> {
   if (ours) fullRows('`tsx generator/cli.ts` (npm run generate)', 'ours');
   else rows.push(unavailableRow(GROUP, 'full generate vs hey-api / openapi-typescript', 'ours ≤ hey-api', 'generator/cli.ts is not on this branch yet'));
   if (compiled) fullRows(`compiled bin`, 'oursCompiled');
-  else rows.push(unavailableRow(GROUP, 'full generate, compiled bin', 'ours ≤ hey-api', 'no compiled bin (package.json `bin` missing or not built: run `npm run build`)'));
+  else if ('missing' in compiledBin) rows.push(unavailableRow(GROUP, 'full generate, compiled bin', 'ours ≤ hey-api', compiledBin.missing));
 
   rows.push({
     group: GROUP,

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLogto, type FakeLogto } from '../fake-logto/index.js';
 
@@ -44,19 +45,20 @@ function ok(result: Run, what: string): Run {
   return result;
 }
 
-/** Bare import specifiers reachable from `entry` through relative imports of the built JS. */
+/**
+ * Bare import specifiers reachable from `entry` through relative imports of the built JS
+ * (static, re-exports and dynamic `import()`; TypeScript's scanner skips comments and strings).
+ */
 async function externalImports(entry: string): Promise<Set<string>> {
   const external = new Set<string>();
   const seen = new Set<string>();
   const pending = [entry];
-  const pattern = /(?:^|[;\s])(?:import|export)\s(?:[^'";]*?\sfrom\s*)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
   while (pending.length > 0) {
     const file = pending.pop()!;
     if (seen.has(file)) continue;
     seen.add(file);
-    const source = await readFile(file, 'utf8');
-    for (const match of source.matchAll(pattern)) {
-      const specifier = (match[1] ?? match[2])!;
+    const { importedFiles } = ts.preProcessFile(await readFile(file, 'utf8'), true, true);
+    for (const { fileName: specifier } of importedFiles) {
       if (specifier.startsWith('.')) pending.push(path.resolve(path.dirname(file), specifier));
       else external.add(specifier);
     }
@@ -118,9 +120,11 @@ describe('the packed package', () => {
     expect(packedFiles.filter((file) => /(^|\/)test\//.test(file) || file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
   });
 
-  it('its built runtime imports nothing but openapi-fetch', async () => {
-    const runtime = path.join(consumer, 'node_modules/logto-mgmt/dist/runtime/index.js');
-    expect([...(await externalImports(runtime))].sort()).toEqual(['openapi-fetch']);
+  it('its built runtime imports nothing but openapi-fetch, and the Redis entry no Redis library', async () => {
+    const dist = path.join(consumer, 'node_modules/logto-mgmt/dist');
+    expect([...(await externalImports(path.join(dist, 'runtime/index.js')))].sort()).toEqual(['openapi-fetch']);
+    expect([...(await externalImports(path.join(dist, 'generated/index.js')))].sort()).toEqual(['openapi-fetch']);
+    expect([...(await externalImports(path.join(dist, 'runtime/store/redis.js')))].sort()).toEqual(['node:crypto']);
   });
 
   it('resolves every entry of its exports map from the consumer', async () => {
@@ -129,13 +133,17 @@ describe('the packed package', () => {
       const runtime = await import('logto-mgmt/runtime');
       const operations = await import('logto-mgmt/operations');
       await import('logto-mgmt/schema');
+      const redis = await import('logto-mgmt/redis');
+      const generator = await import('logto-mgmt/generator');
       console.log(JSON.stringify({
         client: typeof root.createLogtoManagementClient,
         runtime: typeof runtime.defineOperation,
         usersList: typeof operations.users.list,
+        redis: typeof redis.createRedisStore,
+        diffSpecs: typeof generator.diffSpecs,
       }));`;
     const result = ok(await run('node', ['--input-type=module', '-e', script], { cwd: consumer }), 'import the exports map');
-    expect(JSON.parse(result.stdout)).toEqual({ client: 'function', runtime: 'function', usersList: 'function' });
+    expect(JSON.parse(result.stdout)).toEqual({ client: 'function', runtime: 'function', usersList: 'function', redis: 'function', diffSpecs: 'function' });
   });
 });
 

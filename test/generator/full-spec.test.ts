@@ -157,7 +157,7 @@ describe('the real Logto spec', () => {
     expect(await readFile(join(dir, 'generated', 'schema.ts'), 'utf8')).toBe(whole);
     process.env.LOGTO_MGMT_FORMAT_THREADS = '2';
     try {
-      expect((await formatTexts([{ path: 'schema.ts', text: raw }]))[0]).toBe(whole);
+      expect((await formatTexts([{ path: 'schema.ts', text: raw }]))[0].text).toBe(whole);
     } finally {
       delete process.env.LOGTO_MGMT_FORMAT_THREADS;
     }

@@ -90,6 +90,24 @@ describe('generated wrappers', () => {
     );
   });
 
+  it('every page goes through the client\'s rate limiter, also when prefetching in parallel', async () => {
+    fake.data.seedUsers(1200);
+    const logto = createLogtoManagementClient({ ...credentials(), rateLimit: { requests: 4, intervalMs: 250 } });
+    const started = performance.now();
+    let count = 0;
+    for await (const _user of logto.users.list.iterate(undefined, { concurrency: 8 })) count++;
+    expect(count).toBe(1200);
+    // 1 token request + 12 pages (page 12 has no rel="next", so no 13th) at 4 per 250 ms: the
+    // limiter must have held them back for at least 3 windows.
+    const requests = fake.requests.filter((request) => request.path === '/api/users' || request.path === '/oidc/token');
+    expect(requests).toHaveLength(13);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(3 * 250);
+    for (const request of requests) {
+      const inWindow = requests.filter((other) => other.monotonic >= request.monotonic && other.monotonic < request.monotonic + 250);
+      expect(inWindow.length).toBeLessThanOrEqual(4);
+    }
+  });
+
   it('every paginated generated operation gets .iterate(); the others do not', () => {
     const logto = createLogtoManagementClient(credentials());
     let paginated = 0;
