@@ -10,7 +10,7 @@ import * as operations from './operations/index.js';
 
 /**
  * The Logto Management API bound to one client: `client.users.get({ path: { userId } })`.
- * Every namespace is also importable on its own (`import { users } from ...`) for tree-shaking.
+ * Every namespace is also a module of its own (`import * as users from '…/operations/users.js'`), the tree-shakeable form.
  */
 export interface LogtoManagementClient {
   /** Account center: Customize your account API settings. */

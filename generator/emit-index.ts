@@ -14,7 +14,8 @@ export function emitOperationsIndex(model: ApiModel, specSha256: string): string
     '',
     `${model.operations.length} operations in ${model.namespaces.length} namespaces (${paginated} paginated). ` +
       'Call them as `client.<namespace>.<method>(params, options)` or, tree-shaken, as ' +
-      '`<namespace>.<method>(client, params, options)`. Security: **m2m** = the client-credentials token, ' +
+      '`<namespace>.<method>(client, params, options)` with the namespace imported from its own module ' +
+      '(`import * as users from \'…/operations/users.js\'`). Security: **m2m** = the client-credentials token, ' +
       "**user** = an end user's token (`userToken` call option), **none** = no token.",
     '',
     '## Namespaces',

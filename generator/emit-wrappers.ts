@@ -82,7 +82,7 @@ export async function emitWrappers(model: ApiModel, options: EmitWrappersOptions
       isExported: true,
       docs: [
         'The Logto Management API bound to one client: `client.users.get({ path: { userId } })`.\n' +
-          'Every namespace is also importable on its own (`import { users } from ...`) for tree-shaking.',
+          'Every namespace is also a module of its own (`import * as users from \'…/operations/users.js\'`), the tree-shakeable form.',
       ],
       properties: [
         ...model.namespaces.map((namespace) => ({

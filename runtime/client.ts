@@ -12,7 +12,6 @@ import { createLimits, limitedFetch } from './limits.js';
 import { redactingLogger } from './log.js';
 import type { CallOptions, OperationClient, OperationDescriptor, RequestParams } from './operation.js';
 import { resolveOptions, type LogtoClientOptions } from './options.js';
-import { SharedTokenCache, tokenCacheKey } from './store/shared-token-cache.js';
 import { Transport } from './transport.js';
 
 export type { LogtoClientOptions } from './options.js';
@@ -52,10 +51,7 @@ export class LogtoClient implements OperationClient {
     // apart, without putting the endpoint or client id into Redis), its token side the cache.
     const store = resolved.store?.open({ endpoint: resolved.endpoint, clientId: this.#clientId });
     const limitsOptions = store ? { ...resolved.limits, store: store.rateLimit, rateLimitKey: resolved.limits.rateLimitKey ?? 'requests' } : resolved.limits;
-    const shared =
-      store && resolved.credentials
-        ? new SharedTokenCache({ store: store.tokens, key: tokenCacheKey(resolved.credentials), secret: resolved.credentials.clientSecret })
-        : undefined;
+    const shared = store && resolved.credentials ? store.openTokenCache(resolved.credentials) : undefined;
     // One limiter and retry policy for the client: token requests count against the same budget.
     const limits = createLimits(limitsOptions, { endpoint: resolved.endpoint, clientId: this.#clientId, logger });
     this.#tokenSource = resolved.credentials

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { RedisConnection, type RedisClientLike, type RedisConnectionOptions } from './redis-connection.js';
 import { RedisRateLimitStore } from './redis-rate-limit-store.js';
 import { RedisTokenStore } from './redis-token-store.js';
+import { scopedStore } from './shared-token-cache.js';
 import type { LogtoStore, ScopedStore, StoreIdentity } from './store.js';
 
 export interface RedisStoreOptions extends RedisConnectionOptions {
@@ -46,10 +47,10 @@ export function createRedisStore(redis: RedisClientLike, options: RedisStoreOpti
       const prefix = options.prefix ?? defaultPrefix(identity);
       let scoped = opened.get(prefix);
       if (!scoped) {
-        scoped = {
-          rateLimit: new RedisRateLimitStore(connection, { ...options, prefix }),
-          tokens: new RedisTokenStore(connection, { prefix }),
-        };
+        scoped = scopedStore(
+          new RedisRateLimitStore(connection, { ...options, prefix }),
+          new RedisTokenStore(connection, { prefix }),
+        );
         opened.set(prefix, scoped);
       }
       return scoped;

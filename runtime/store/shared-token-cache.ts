@@ -11,6 +11,8 @@
  * the client secret; the expiry is the store's own TTL (no client clock involved).
  */
 import { TokenCipher } from './token-cipher.js';
+import type { RateLimitStore } from '../rate-limit-store.js';
+import type { ScopedStore } from './store.js';
 import type { TokenStore } from './token-store.js';
 
 export interface SharedToken {
@@ -135,4 +137,14 @@ export class SharedTokenCache {
     await this.#store.set(this.#key, sealed, token.expiresInMs);
     return token;
   }
+}
+
+/** A `ScopedStore` over a rate-limit store and a token store, with its token cache. */
+export function scopedStore(rateLimit: RateLimitStore, tokens: TokenStore): ScopedStore {
+  return {
+    rateLimit,
+    tokens,
+    openTokenCache: (credentials) =>
+      new SharedTokenCache({ store: tokens, key: tokenCacheKey(credentials), secret: credentials.clientSecret }),
+  };
 }

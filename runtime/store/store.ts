@@ -5,6 +5,7 @@
  */
 import type { RateLimitStore } from '../rate-limit-store.js';
 import { MemoryRateLimitStore } from './memory-rate-limit-store.js';
+import { scopedStore, type SharedTokenCache } from './shared-token-cache.js';
 import { MemoryTokenStore, type TokenStore } from './token-store.js';
 
 /** Who is asking: budgets and tokens are kept apart per Logto endpoint and client id. */
@@ -16,6 +17,11 @@ export interface StoreIdentity {
 export interface ScopedStore {
   rateLimit: RateLimitStore;
   tokens: TokenStore;
+  /**
+   * The M2M token cache over `tokens` for one set of credentials. The store builds it (see
+   * `scopedStore`) so that a client without a store does not bundle the shared-token code.
+   */
+  openTokenCache(credentials: { resource: string; scope: string; clientSecret: string }): SharedTokenCache;
 }
 
 export interface LogtoStore {
@@ -25,5 +31,5 @@ export interface LogtoStore {
 
 /** Today's behaviour: state in this process only, fresh for every client. */
 export function createMemoryStore(): LogtoStore {
-  return { open: () => ({ rateLimit: new MemoryRateLimitStore(), tokens: new MemoryTokenStore() }) };
+  return { open: () => scopedStore(new MemoryRateLimitStore(), new MemoryTokenStore()) };
 }

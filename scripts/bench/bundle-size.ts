@@ -1,7 +1,7 @@
 /**
  * Row 6 — what a consumer ships. esbuild bundles (browser platform, ESM, minified), then gzip
  * level 9, of a consumer calling 1 and 3 operations through our tree-shakeable form
- * (`import { users } from '…/operations'` + the runtime client with auth, retries and limiter)
+ * (`import * as users from '…/operations/users'` + the runtime client with auth, retries and limiter)
  * vs the same calls through `@logto/api`. The bound `createLogtoManagementClient` (every
  * namespace, not tree-shaken) is an extra, informational row. Bundling is deterministic, so
  * each size is measured once.
@@ -57,15 +57,20 @@ function ours(dir: string) {
     return path.startsWith('.') ? path : `./${path}`;
   };
   const runtime = from('runtime/index.js');
-  const operations = from('generated/operations/index.js');
+  // One module per tag (`logto-mgmt/operations/users` in the package): esbuild does not
+  // tree-shake through `export * as users` re-exports, so the index would bring every
+  // operation of each namespace named.
+  const tag = (name: string) => from(`generated/operations/${name}.js`);
   return {
     one: `import { createLogtoClient } from '${runtime}';
-import { users } from '${operations}';
+import * as users from '${tag('users')}';
 const client = createLogtoClient(${clientOptions});
 export const user = await users.get(client, { path: { userId: 'u1' } });
 `,
     three: `import { createLogtoClient } from '${runtime}';
-import { organizations, roles, users } from '${operations}';
+import * as organizations from '${tag('organizations')}';
+import * as roles from '${tag('roles')}';
+import * as users from '${tag('users')}';
 const client = createLogtoClient(${clientOptions});
 export const user = await users.get(client, { path: { userId: 'u1' } });
 export const roleList = await roles.list(client, { query: { page: 1 } });
@@ -74,8 +79,8 @@ export const organization = await organizations.create(client, { body: { name: '
     runtimeOnly: `import { createLogtoClient } from '${runtime}';
 export const client = createLogtoClient(${clientOptions});
 `,
-    oneFromTagModule: `import { createLogtoClient } from '${runtime}';
-import * as users from '${from('generated/operations/users.js')}';
+    oneFromIndex: `import { createLogtoClient } from '${runtime}';
+import { users } from '${from('generated/operations/index.js')}';
 const client = createLogtoClient(${clientOptions});
 export const user = await users.get(client, { path: { userId: 'u1' } });
 `,
@@ -191,9 +196,9 @@ export async function benchBundleSize(): Promise<BenchResult> {
 async function breakdown(dir: string, sources: ReturnType<typeof ours>, theirsOne: BundleSize): Promise<string> {
   const variants: [string, string][] = [
     ['runtime client alone (`createLogtoClient`, no operation)', sources.runtimeOnly],
-    ['1 call, `import { users } from …/operations` (the documented form)', sources.one],
-    ['1 call, `import * as users from …/operations/users.js` (one tag module)', sources.oneFromTagModule],
-    ['3 calls, `import { organizations, roles, users } from …/operations`', sources.three],
+    ['1 call, `import * as users from …/operations/users` (one tag module: the tree-shakeable form)', sources.one],
+    ['1 call, `import { users } from …/operations` (the namespace index: not tree-shaken by esbuild)', sources.oneFromIndex],
+    ['3 calls, one tag module each (organizations, roles, users)', sources.three],
   ];
   const lines = [
     'Bundle size breakdown (esbuild, browser, minified; gzip -9):',
