@@ -2,3 +2,4 @@
 export { createLogtoManagementClient, type LogtoManagementClient } from './client.js';
 export * from './operations/index.js';
 export type { components, operations, paths } from './schema.js';
+export * from '../runtime/index.js';

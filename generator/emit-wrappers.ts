@@ -116,6 +116,8 @@ export async function emitWrappers(model: ApiModel, options: EmitWrappersOptions
     });
     file.addExportDeclaration({ moduleSpecifier: './operations/index.js' });
     file.addExportDeclaration({ moduleSpecifier: './schema.js', isTypeOnly: true, namedExports: ['components', 'operations', 'paths'] });
+    // One import for users: errors, paginate, createLogtoClient… come with the client.
+    file.addExportDeclaration({ moduleSpecifier: runtimeSpecifier(options.runtimeImport, 0) });
   });
   return files;
 }
