@@ -59,6 +59,8 @@ async function main() {
   if (details.length) console.log(`\n${details.join('\n\n')}`);
   if (requested.length) return;
 
+  const loadAtEnd = loadAverage();
+  const busy = Math.max(Number(loadAtStart), Number(loadAtEnd)) > machine.cores;
   const summary = rows.reduce<Record<string, number>>((counts, row) => ({ ...counts, [row.verdict]: (counts[row.verdict] ?? 0) + 1 }), {});
   const markdown = [
     '# Benchmarks',
@@ -66,7 +68,7 @@ async function main() {
     `Written by \`npm run bench\` (scripts/bench/, see its README) on ${new Date().toISOString()}, in ${formatDuration(total)}.`,
     '',
     `- Machine: ${machine.cores} cores × ${machine.cpuModel}, ${machine.memoryGiB.toFixed(1)} GiB RAM, ${machine.os}`,
-    `- Node ${machine.node}; 1-minute load average ${loadAtStart} at start, ${loadAverage()} at end (above ${machine.cores}, other work competed with the run)`,
+    `- Node ${machine.node}; 1-minute load average ${loadAtStart} at start, ${loadAtEnd} at end (${busy ? `above ${machine.cores}: other work competed with the run` : `at most ${machine.cores}: a quiet machine`})`,
     `- Results: ${Object.entries(summary).map(([verdict, count]) => `${count} ${verdict}`).join(', ')}`,
     '',
     'Every row is "ours vs theirs = ratio" (ours ÷ theirs: below 1.00× means ours is smaller/faster for times, sizes and CPU).',
