@@ -4,6 +4,8 @@
  * detail under the main table. A result whose shape has changed falls back to one row that
  * says so, rather than a wrong number.
  */
+import type { PaginationBenchRow } from './pagination.js';
+import type { RateLimitBenchRow } from './rate-limit.js';
 import { formatMs, formatRatio, judgeAtLeast, judgeAtMost, type BenchResult, type BenchRow } from './table.js';
 
 const PAGINATION = '4. Pagination';
@@ -11,25 +13,14 @@ const PAGINATION_TARGET = '≥ 2× faster than a sequential Link loop, flat memo
 const RATE_LIMIT = '5. Rate limiter accuracy';
 const RATE_LIMIT_TARGET = '≥ 95 % of configured rate, no window over';
 
-/** The fields of scripts/bench/pagination.ts's `PaginationBenchRow` that we read. */
-interface PaginationRow {
-  variant: string;
-  medianMs: number;
-  speedup: number;
-  peakHeapGrowthMb: number;
-  requests: number;
-}
+/** The fields of scripts/bench/pagination.ts's rows we read (type-only import: tsc catches a rename). */
+type PaginationRow = Pick<PaginationBenchRow, 'variant' | 'medianMs' | 'speedup' | 'peakHeapGrowthMb' | 'requests'>;
 
-/** The fields of scripts/bench/rate-limit.ts's `RateLimitBenchRow` that we read. */
-interface RateLimitRow {
-  scenario: string;
-  achievedRate: number;
-  configuredRate: number;
-  rateRatio: number;
-  worstWindow: number;
-  requests: number;
-  intervalMs: number;
-}
+/** The fields of scripts/bench/rate-limit.ts's rows we read. */
+type RateLimitRow = Pick<
+  RateLimitBenchRow,
+  'scenario' | 'achievedRate' | 'configuredRate' | 'rateRatio' | 'worstWindow' | 'requests' | 'intervalMs'
+>;
 
 interface ExternalResult<Row> {
   table?: string;
