@@ -87,4 +87,4 @@ export { type DebugOption } from './debug-log.js';
 // `logto-mgmt/redis` (runtime/store/redis.ts), so nothing here reaches it.
 export { createMemoryStore, type LogtoStore, type ScopedStore, type StoreIdentity } from './store/store.js';
 export { MemoryTokenStore, type StoredToken, type TokenStore } from './store/token-store.js';
-export { SharedTokenCache, tokenCacheKey, type SharedToken, type SharedTokenCacheOptions } from './store/shared-token-cache.js';
+export { scopedStore, SharedTokenCache, tokenCacheKey, type SharedToken, type SharedTokenCacheOptions } from './store/shared-token-cache.js';
