@@ -26,6 +26,8 @@ flags override the config.
 Options:
   --spec <url|file>          Spec URL or file, JSON or YAML (default ${DEFAULT_SPEC_URL};
                              a self-hosted Logto serves <endpoint>/api/swagger.json)
+  --origin <text>            What the spec is, recorded in the lock beside its source
+                             (e.g. "Logto 1.42.0 GET /api/swagger.json")
   --header 'Name: value'     Extra header for a spec URL, repeatable (e.g. Authorization)
   --offline                  Use the pinned spec (<out>/spec.json); do not pull
   --strict                   A failed pull is an error (default: warn, use the pinned spec)
@@ -64,6 +66,7 @@ export function parseGenerateArgs(argv: readonly string[]): GenerateOptions & { 
       allowPositionals: false,
       options: {
         spec: { type: 'string' },
+        origin: { type: 'string' },
         header: { type: 'string', multiple: true },
         offline: { type: 'boolean' },
         strict: { type: 'boolean' },
@@ -87,6 +90,7 @@ export function parseGenerateArgs(argv: readonly string[]): GenerateOptions & { 
   }
   return {
     spec: values.spec,
+    origin: values.origin,
     headers: values.header ?? [],
     offline: values.offline,
     strict: values.strict,

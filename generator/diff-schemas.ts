@@ -9,7 +9,7 @@
  * breaking, added is not.
  *
  * Logto's zod → OpenAPI conversion writes literals as `type: string` + `format: '"email"'`
- * (see ../shared/spec/README.md), and string enums as `oneOf` of such literals: both are read
+ * (see test/specs/README.md), and string enums as `oneOf` of such literals: both are read
  * here as enums, so adding a sign-in method to a union is reported as "enum value added".
  */
 

@@ -29,6 +29,11 @@ import { diffOutput, writeOutput } from './write-output.js';
 export interface GenerateOptions {
   /** URL or file of the spec. Default: Logto's published Cloud spec. */
   spec?: string;
+  /**
+   * What the spec is, for a reader of the lock (e.g. `Logto 1.42.0 GET /api/swagger.json`), recorded
+   * beside `source`. Kept from the lock when the pinned spec is reused; omitted when never given.
+   */
+  origin?: string;
   /** Extra request headers for a spec URL (`{ Authorization: 'Bearer …' }` or `['Authorization: Bearer …']`). */
   headers?: Record<string, string> | readonly string[];
   /** Use the pinned spec in the out dir; do not pull. */
@@ -138,6 +143,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   let text: string;
   let specFile: string; // for error messages
   let source: string;
+  let sourceOrigin: string | undefined = options.origin;
   let etag: string | null;
   let bodySha256: string;
   const usePinned = async (why: string) => {
@@ -145,6 +151,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     origin = 'pinned';
     specFile = pinnedLabel;
     source = lock?.source ?? pinnedLabel;
+    sourceOrigin ??= lock?.origin;
     etag = lock?.etag ?? null;
     bodySha256 = lock?.sha256 ?? sha256(text);
   };
@@ -180,7 +187,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   done('load spec', `${origin!} ${source!} (sha256 ${bodySha256!.slice(0, 12)})`);
 
   // 2. Fast path: same spec, same generator, files untouched → nothing to do.
-  if (!options.check && !options.force && lock && (await isUpToDate(lock, outDir, { sha256: bodySha256!, source: origin! === 'pinned' ? lock.source : source!, runtimeImport }))) {
+  if (!options.check && !options.force && lock && (await isUpToDate(lock, outDir, { sha256: bodySha256!, source: origin! === 'pinned' ? lock.source : source!, origin: sourceOrigin, runtimeImport }))) {
     done('up to date', `no API changes; ${outLabel} matches spec.lock.json; nothing written`);
     return {
       status: 'unchanged',
@@ -283,6 +290,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   }
   const lockText = serializeLock({
     source: source!,
+    ...(sourceOrigin !== undefined && { origin: sourceOrigin }),
     etag: etag!,
     sha256: bodySha256!,
     infoVersion: typeof validation.document.info?.version === 'string' ? validation.document.info.version : null,
@@ -331,8 +339,14 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   return { status, ...summary, timingsMs };
 }
 
-async function isUpToDate(lock: SpecLock, outDir: string, current: { sha256: string; source: string; runtimeImport: string }): Promise<boolean> {
-  if (lock.sha256 !== current.sha256 || lock.generator !== GENERATOR_ID || lock.runtimeImport !== current.runtimeImport || lock.source !== current.source) {
+async function isUpToDate(lock: SpecLock, outDir: string, current: { sha256: string; source: string; origin: string | undefined; runtimeImport: string }): Promise<boolean> {
+  if (
+    lock.sha256 !== current.sha256 ||
+    lock.generator !== GENERATOR_ID ||
+    lock.runtimeImport !== current.runtimeImport ||
+    lock.source !== current.source ||
+    (lock.origin ?? null) !== (current.origin ?? null)
+  ) {
     return false;
   }
   const checks = await Promise.all(

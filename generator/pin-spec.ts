@@ -27,6 +27,8 @@ export interface SpecLock {
   '//': string;
   /** URL or file (relative to the working directory) the spec was pulled from. */
   source: string;
+  /** What the spec is, for a reader (`--origin`, e.g. "Logto 1.42.0 GET /api/swagger.json"). */
+  origin?: string;
   etag: string | null;
   /** sha256 of the spec's body exactly as received. Logto's info.version is always "Cloud". */
   sha256: string;

@@ -4,7 +4,7 @@
  *
  * Every page is requested through the wrapper itself, so the client's auth, rate limiter and
  * retries apply to each page. How the next page is found (Logto 1.42, see
- * ../shared/spec/README.md):
+ * test/specs/README.md):
  * - `Link` rel="next" gives the next page *number*; its URL omits the `/api` prefix, so it
  *   is never requested as such — we call the same operation with `page` + 1;
  * - `Total-Number-Is-Capped: true` drops `next`/`last`: keep asking for page + 1;

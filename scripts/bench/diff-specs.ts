@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { renderMarkdown } from '../../generator/change-report.js';
 import { diffSpecs } from '../../generator/diff-specs.js';
 
-const specText = readFileSync(fileURLToPath(new URL('../../../shared/spec/logto-openapi.json', import.meta.url)), 'utf8');
-const oldText = readFileSync(fileURLToPath(new URL('../../../shared/spec/history/logto-openapi-1.34.0.json', import.meta.url)), 'utf8');
+const specText = readFileSync(fileURLToPath(new URL('../../test/specs/logto-1.42.0.json', import.meta.url)), 'utf8');
+const oldText = readFileSync(fileURLToPath(new URL('../../test/specs/logto-1.34.0.json', import.meta.url)), 'utf8');
 const runs = Number(process.env.RUNS ?? 15);
 
 function median(run: () => unknown): number {

@@ -41,10 +41,9 @@ const openapiTypescriptCli = join(repoRoot, 'node_modules/openapi-typescript/bin
 const heyApiCli = join(repoRoot, 'node_modules/@hey-api/openapi-ts/bin/run.js');
 const ourCliSource = join(repoRoot, 'generator/cli.ts');
 
-/** The spec every generator reads: the pinned copy when the generator has written one. */
+/** The spec every generator reads: the real Logto 1.42.0 document kept in the repo. */
 function specPath(): string {
-  const pinned = join(repoRoot, 'generated/spec.json');
-  return existsSync(pinned) ? pinned : join(repoRoot, '../shared/spec/logto-openapi.json');
+  return join(repoRoot, 'test/specs/logto-1.42.0.json');
 }
 
 /**

@@ -3,7 +3,7 @@
  * the same spec, then our generate cold (fresh out dir), no-change (fast path), --check and
  * --force (every file formatted already). Median wall time of N runs each, as ratios.
  *
- *   npx tsx scripts/bench/generator-timings.ts [--runs 3] [--spec ../shared/spec/logto-openapi.json]
+ *   npx tsx scripts/bench/generator-timings.ts [--runs 3] [--spec test/specs/logto-1.42.0.json]
  *
  * Ours runs from dist/ when `npm run build` was done (what the `logto-mgmt` bin runs), else via tsx.
  */
@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, spec: { type: 'string', default: '../shared/spec/logto-openapi.json' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, spec: { type: 'string', default: 'test/specs/logto-1.42.0.json' } } });
 const runs = Number(values.runs);
 const spec = resolve(values.spec!);
 const root = resolve(import.meta.dirname, '..', '..');

@@ -1,4 +1,4 @@
-/** The fake must answer like a real Logto 1.42 (../../../shared/spec/README.md). */
+/** The fake must answer like a real Logto 1.42 (test/specs/README.md). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeLogto, type FakeLogto } from './index.js';
 

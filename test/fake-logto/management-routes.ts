@@ -1,7 +1,7 @@
 /**
  * The working subset of the Management API: users, user roles, roles, organizations,
  * application roles, logs, status, my-account and swagger.json. Status codes, error bodies
- * and pagination follow a real Logto 1.42 (../../../shared/spec/README.md).
+ * and pagination follow a real Logto 1.42 (test/specs/README.md).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { makeOrganization, makeUser, newId, type ManagementData, type Role, type User } from './management-data.js';

@@ -1,5 +1,5 @@
 /**
- * Response helpers and Logto's exact error bodies (see ../../../shared/spec/README.md,
+ * Response helpers and Logto's exact error bodies (see test/specs/README.md,
  * "What a real Logto 1.42 server returned").
  */
 import type { ServerResponse } from 'node:http';

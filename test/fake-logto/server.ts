@@ -62,7 +62,7 @@ export interface FakeLogtoCounters {
 /** Returns a fault to apply to this request, or undefined to let it through. */
 export type Interceptor = (request: RecordedRequest) => Fault | undefined | Promise<Fault | undefined>;
 
-const SPEC_PATH = fileURLToPath(new URL('../../../shared/spec/logto-openapi.json', import.meta.url));
+const SPEC_PATH = fileURLToPath(new URL('../specs/logto-1.42.0.json', import.meta.url));
 
 export class FakeLogto {
   /** `http://127.0.0.1:<port>` — the endpoint a client is configured with. */

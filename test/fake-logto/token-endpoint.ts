@@ -1,6 +1,6 @@
 /**
  * `POST /oidc/token` with `grant_type=client_credentials`, as Logto's oidc-provider answers it
- * (statuses and bodies from ../../../shared/spec/README.md), plus the bearer-token check the
+ * (statuses and bodies from test/specs/README.md), plus the bearer-token check the
  * Management API does with the tokens issued here.
  */
 import { randomBytes } from 'node:crypto';

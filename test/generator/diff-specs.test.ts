@@ -8,8 +8,8 @@ import { addChangelogEntry, renderChangelogEntry, renderMarkdown, renderSummary 
 import { diffSpecs, type ApiChange, type ChangeReport } from '../../generator/diff-specs.js';
 import { snapshot, workspace } from './workspace.js';
 
-const specPath = fileURLToPath(new URL('../../../shared/spec/logto-openapi.json', import.meta.url));
-const oldSpecPath = fileURLToPath(new URL('../../../shared/spec/history/logto-openapi-1.34.0.json', import.meta.url));
+const specPath = fileURLToPath(new URL('../specs/logto-1.42.0.json', import.meta.url));
+const oldSpecPath = fileURLToPath(new URL('../specs/logto-1.34.0.json', import.meta.url));
 const pinned = JSON.parse(readFileSync(specPath, 'utf8'));
 
 /** `{kind, breaking, operationId, location}` of every change, for compact expectations. */

@@ -1,7 +1,9 @@
 /**
  * A real `redis-server` for the Redis store's tests: started on 127.0.0.1 on a free port, no
  * persistence, killed by `stop()`. `.ci/run` installs the Debian package when it is missing;
- * `redisServerPath` is undefined (and the suites skip, saying why) only where it cannot be.
+ * `redisServerPath` is undefined (and the suites skip, saying why) only where it cannot be —
+ * and never in CI: with `CI=true` a missing redis-server fails the run at import instead of
+ * letting the suites go green by skipping.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, connect } from 'node:net';
@@ -12,6 +14,10 @@ export const redisServerPath: string | undefined = (() => {
 })();
 
 export const skipReason = 'redis-server is not installed (apt-get install redis-server; .ci/run does it)';
+
+if (!redisServerPath && process.env.CI === 'true') {
+  throw new Error(`CI=true and ${skipReason}: the Redis suites must run in CI, not skip`);
+}
 
 export interface RedisServer {
   readonly port: number;

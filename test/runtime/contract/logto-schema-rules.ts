@@ -1,6 +1,6 @@
 /**
  * How to read the quirks of Logto's zod → OpenAPI output when validating against the vendor's
- * spec as published (../../../../shared/spec/README.md, "Quirks"), applied to every Ajv
+ * spec as published (test/specs/README.md, "Quirks"), applied to every Ajv
  * instance the contract test uses — openapi-backend's and our own argument self-check:
  * - `format: '"email"'` (a zod literal): the value is exactly that JSON value;
  * - `format: 'url' | 'regex' | 'empty' | 'email' | 'date-time'`: informal formats, checked for

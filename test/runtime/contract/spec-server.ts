@@ -27,7 +27,7 @@ export interface SpecServer {
   close(): Promise<void>;
 }
 
-/** Tags whose operations act as the signed-in end user (../shared/spec/README.md). */
+/** Tags whose operations act as the signed-in end user (test/specs/README.md). */
 const USER_TOKEN_TAGS = new Set(['My account', 'Verifications', 'Account center']);
 
 /** What the spec asks for: `security: []` → none; the end-user tags → user; else the M2M token. */
