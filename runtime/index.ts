@@ -1,5 +1,5 @@
-export { ApiPromise, type ApiResult } from './api-promise.js';
-export { bindNamespace, type BoundNamespace, type BoundOperation, type BoundPaginatedOperation } from './bind.js';
+export { ApiPromise, type ApiResult } from './client/api-promise.js';
+export { bindNamespace, type BoundNamespace, type BoundOperation, type BoundPaginatedOperation } from './client/bind.js';
 export {
   defineOperation,
   definePaginatedOperation,
@@ -13,10 +13,10 @@ export {
   type PaginatedOperation,
   type RequestParams,
   type Security,
-} from './operation.js';
+} from './client/operation.js';
 
 // Client, options, auth, errors, timeouts (issue #3).
-export { createLogtoClient, LogtoClient } from './client.js';
+export { createLogtoClient, LogtoClient } from './client/client.js';
 export {
   DEFAULT_SCOPE,
   DEFAULT_SELF_HOSTED_RESOURCE,
@@ -30,8 +30,8 @@ export {
   type LogtoCloudOptions,
   type LogtoSelfHostedOptions,
   type UserTokenProvider,
-} from './options.js';
-export { ClientCredentialsTokenSource, ProvidedTokenSource, type TokenSource } from './auth.js';
+} from './client/options.js';
+export { ClientCredentialsTokenSource, ProvidedTokenSource, type TokenSource } from './auth/token-source.js';
 export {
   apiErrorKind,
   LogtoApiError,
@@ -48,12 +48,12 @@ export {
   LogtoUnauthorizedError,
   LogtoUnprocessableEntityError,
   type LogtoApiErrorKind,
-} from './errors.js';
-export { DEFAULT_TIMEOUT_MS } from './timeout.js';
-export { consoleLogger, redactSecrets, type LogtoLogger } from './log.js';
+} from './transport/errors.js';
+export { DEFAULT_TIMEOUT_MS } from './transport/timeout.js';
+export { consoleLogger, redactSecrets, type LogtoLogger } from './logging/log.js';
 
 // Pagination (issue #4).
-export { findLink, LinkHeaderError, parseLinkHeader, type Link } from './link-header.js';
+export { findLink, LinkHeaderError, parseLinkHeader, type Link } from './pagination/link-header.js';
 export {
   MAX_PAGE_SIZE,
   paginate,
@@ -64,13 +64,13 @@ export {
   type PaginateArgs,
   type PaginatedIterator,
   type PaginateOptions,
-} from './pagination.js';
+} from './pagination/pagination.js';
 
 // Rate limits, retries, hooks, debug log (issue #5).
-export { LogtoRateLimitError } from './errors.js';
-export { type LimitsOptions } from './limits.js';
-export { DEFAULT_MAX_CONCURRENCY, DEFAULT_RATE_LIMIT, RateLimiter, RateLimitQueueError, type RateLimit, type RateLimiterOptions, type Release } from './rate-limit.js';
-export { type RateLimitStore } from './rate-limit-store.js';
+export { LogtoRateLimitError } from './transport/errors.js';
+export { type LimitsOptions } from './limits/limits.js';
+export { DEFAULT_MAX_CONCURRENCY, DEFAULT_RATE_LIMIT, RateLimiter, RateLimitQueueError, type RateLimit, type RateLimiterOptions, type Release } from './limits/rate-limit.js';
+export { type RateLimitStore } from './limits/rate-limit-store.js';
 export { MemoryRateLimitStore } from './store/memory-rate-limit-store.js';
 export {
   DEFAULT_MAX_RETRIES,
@@ -80,8 +80,8 @@ export {
   type RateLimitEvent,
   type RetryEvent,
   type RetryOptions,
-} from './retry.js';
-export { type DebugOption } from './debug-log.js';
+} from './limits/retry.js';
+export { type DebugOption } from './logging/debug-log.js';
 
 // Where limits and the M2M token are kept (issue #8). The Redis store is its own entry,
 // `logto-mgmt/redis` (runtime/store/redis.ts), so nothing here reaches it.

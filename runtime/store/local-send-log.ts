@@ -5,7 +5,7 @@
  * meanwhile (`recent`). Unlike `MemoryRateLimitStore` (a ring of `limit` entries) it keeps
  * every send of the window, because the limit it is asked for changes with the fallback share.
  */
-import type { RateLimitStore } from '../rate-limit-store.js';
+import type { RateLimitStore } from '../limits/rate-limit-store.js';
 
 export class LocalSendLog implements RateLimitStore {
   readonly #sent = new Map<string, number[]>();

@@ -6,7 +6,7 @@
  * is at least `windowMs` old, so no rolling window of `windowMs` ever holds more than `limit`
  * starts — unlike a fixed window or a token bucket, which allow 2× bursts across a boundary.
  */
-import type { RateLimitStore } from '../rate-limit-store.js';
+import type { RateLimitStore } from '../limits/rate-limit-store.js';
 
 interface Window {
   /** Start times (epoch ms) of the last `starts.length` slots; `next` is the oldest. */

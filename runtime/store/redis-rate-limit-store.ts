@@ -19,7 +19,7 @@
  *   When Redis is back, the sends made meanwhile are written into the shared window (as ages,
  *   so again no clock is compared) before anyone acquires through Redis again.
  */
-import type { RateLimitStore } from '../rate-limit-store.js';
+import type { RateLimitStore } from '../limits/rate-limit-store.js';
 import { LocalSendLog } from './local-send-log.js';
 import { defineScript, RedisUnavailableError, type RedisConnection } from './redis-connection.js';
 import { randomId } from './token-store.js';

@@ -11,7 +11,7 @@
  * the client secret; the expiry is the store's own TTL (no client clock involved).
  */
 import { TokenCipher } from './token-cipher.js';
-import type { RateLimitStore } from '../rate-limit-store.js';
+import type { RateLimitStore } from '../limits/rate-limit-store.js';
 import type { ScopedStore } from './store.js';
 import type { TokenStore } from './token-store.js';
 

@@ -3,7 +3,7 @@
  * keep their state. In memory by default (one process); `createRedisStore` from
  * `logto-mgmt/redis` shares it between processes and machines.
  */
-import type { RateLimitStore } from '../rate-limit-store.js';
+import type { RateLimitStore } from '../limits/rate-limit-store.js';
 import { MemoryRateLimitStore } from './memory-rate-limit-store.js';
 import { scopedStore, type SharedTokenCache } from './shared-token-cache.js';
 import { MemoryTokenStore, type TokenStore } from './token-store.js';

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { renderMarkdown } from '../../generator/change-report.js';
-import { diffSpecs } from '../../generator/diff-specs.js';
+import { renderMarkdown } from '../../generator/changes/change-report.js';
+import { diffSpecs } from '../../generator/changes/diff-specs.js';
 
 const specText = readFileSync(fileURLToPath(new URL('../../test/specs/logto-1.42.0.json', import.meta.url)), 'utf8');
 const oldText = readFileSync(fileURLToPath(new URL('../../test/specs/logto-1.34.0.json', import.meta.url)), 'utf8');

@@ -1,7 +1,7 @@
 /**
  * Row 1 — generation time. Each command runs in a fresh child process, timed from spawn to
  * exit (node start-up included, as a user sees it), interleaved and after one discarded warm-up:
- * - ours, the command `npm run generate` runs (`node --import tsx generator/cli.ts generate`), `--spec <pinned
+ * - ours, the command `npm run generate` runs (`node --import tsx generator/cli/cli.ts generate`), `--spec <pinned
  *   spec.json> --out <empty dir>`; and the compiled `bin` too when it is built;
  * - the floor: the openapi-typescript CLI alone on the same spec (types only, no wrappers);
  * - @hey-api/openapi-ts with its fetch client: another full-SDK generator (types + one function
@@ -39,7 +39,7 @@ const TIMEOUT_MS = 180_000;
 
 const openapiTypescriptCli = join(repoRoot, 'node_modules/openapi-typescript/bin/cli.js');
 const heyApiCli = join(repoRoot, 'node_modules/@hey-api/openapi-ts/bin/run.js');
-const ourCliSource = join(repoRoot, 'generator/cli.ts');
+const ourCliSource = join(repoRoot, 'generator/cli/cli.ts');
 
 /** The spec every generator reads: the real Logto 1.42.0 document kept in the repo. */
 function specPath(): string {
@@ -47,13 +47,14 @@ function specPath(): string {
 }
 
 /**
- * The compiled CLI from package.json `bin` when `npm run build` has produced it and it is not
+ * The compiled CLI from generator/package.json `bin` when `npm run build` has produced it and it is not
  * older than the generator sources (a stale build would time yesterday's code); otherwise why not.
  */
 function compiledCli(): { path: string } | { missing: string } {
-  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { bin?: string | Record<string, string> };
-  const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin && Object.values(pkg.bin)[0];
-  if (!bin) return { missing: 'package.json has no `bin`' };
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'generator/package.json'), 'utf8')) as { bin?: string | Record<string, string> };
+  const relativeBin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin && Object.values(pkg.bin)[0];
+  if (!relativeBin) return { missing: 'generator/package.json has no `bin`' };
+  const bin = join('generator', relativeBin);
   const path = join(repoRoot, bin);
   if (!existsSync(path)) return { missing: `${bin} is not built (run \`npm run build\` before \`npm run bench\`)` };
   const built = statSync(path).mtimeMs;
@@ -65,7 +66,7 @@ function compiledCli(): { path: string } | { missing: string } {
 function newestMtimes(dir: string): number[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts') && !entry.parentPath.includes('dist') && !entry.parentPath.includes('node_modules'))
     .map((entry) => statSync(join(entry.parentPath, entry.name)).mtimeMs);
 }
 
@@ -85,7 +86,7 @@ export async function benchGeneration(): Promise<BenchResult> {
   };
   // Exactly what `npm run generate` runs: tsx as a loader in this process (the tsx CLI would
   // spawn a second node process).
-  const ours = existsSync(ourCliSource) ? ['--import', 'tsx', 'generator/cli.ts'] : undefined;
+  const ours = existsSync(ourCliSource) ? ['--import', 'tsx', 'generator/cli/cli.ts'] : undefined;
   const compiledBin = compiledCli();
   const compiled = 'path' in compiledBin ? compiledBin.path : undefined;
   // Full: from the pinned spec file into an empty directory (nothing to compare with, so
@@ -140,8 +141,8 @@ export async function benchGeneration(): Promise<BenchResult> {
       runs: runsLabel,
     });
   };
-  if (ours) fullRows('`node --import tsx generator/cli.ts` (npm run generate)', 'ours');
-  else rows.push(unavailableRow(GROUP, 'full generate vs hey-api / openapi-typescript', 'ours ≤ hey-api', 'generator/cli.ts is not on this branch yet'));
+  if (ours) fullRows('`node --import tsx generator/cli/cli.ts` (npm run generate)', 'ours');
+  else rows.push(unavailableRow(GROUP, 'full generate vs hey-api / openapi-typescript', 'ours ≤ hey-api', 'generator/cli/cli.ts is not on this branch yet'));
   if (compiled) fullRows(`compiled bin`, 'oursCompiled');
   else if ('missing' in compiledBin) rows.push(unavailableRow(GROUP, 'full generate, compiled bin', 'ours ≤ hey-api', compiledBin.missing));
 
@@ -177,7 +178,7 @@ export async function benchGeneration(): Promise<BenchResult> {
   };
   try {
     if (ours) await noChange('`npm run generate` (node --import tsx)', ours);
-    else rows.push(unavailableRow(GROUP, 'no-change regenerate', `≤ ${formatMs(NO_CHANGE_LIMIT_MS)}`, 'generator/cli.ts is not on this branch yet'));
+    else rows.push(unavailableRow(GROUP, 'no-change regenerate', `≤ ${formatMs(NO_CHANGE_LIMIT_MS)}`, 'generator/cli/cli.ts is not on this branch yet'));
     if (compiled) await noChange('compiled bin', [compiled]);
   } catch (error) {
     rows.push(unavailableRow(GROUP, 'no-change regenerate', `≤ ${formatMs(NO_CHANGE_LIMIT_MS)}`, (error as Error).message));

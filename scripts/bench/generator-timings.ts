@@ -19,8 +19,8 @@ const spec = resolve(values.spec!);
 const root = resolve(import.meta.dirname, '..', '..');
 const bin = (name: string) => join(root, 'node_modules', name);
 const work = mkdtempSync(join(tmpdir(), 'logto-mgmt-bench-'));
-const dist = join(root, 'dist', 'generator', 'cli.js');
-const ours = existsSync(dist) ? [dist] : ['--import', 'tsx', join(root, 'generator', 'cli.ts')];
+const dist = join(root, 'generator', 'dist', 'cli', 'cli.js');
+const ours = existsSync(dist) ? [dist] : ['--import', 'tsx', join(root, 'generator', 'cli', 'cli.ts')];
 
 function time(args: string[], prepare?: () => void): number {
   const samples: number[] = [];

@@ -20,9 +20,9 @@
  * it for the combined benchmark.
  */
 import { pathToFileURL } from 'node:url';
-import { createLogtoClient } from '../../runtime/client.js';
-import { defineOperation } from '../../runtime/operation.js';
-import { RateLimiter, type RateLimit } from '../../runtime/rate-limit.js';
+import { createLogtoClient } from '../../runtime/client/client.js';
+import { defineOperation } from '../../runtime/client/operation.js';
+import { RateLimiter, type RateLimit } from '../../runtime/limits/rate-limit.js';
 import { startFakeLogto } from '../../test/fake-logto/index.js';
 
 const listUsers = defineOperation<{ query?: { page?: number; page_size?: number } }, unknown[]>({

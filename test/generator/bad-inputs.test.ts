@@ -11,8 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generate } from '../../generator/generate.js';
-import { GeneratorError } from '../../generator/generator-error.js';
+import { generate } from '../../generator/pipeline/generate.js';
+import { GeneratorError } from '../../generator/pipeline/generator-error.js';
 import { FIXTURES, quiet, snapshot, workspace } from './workspace.js';
 
 const MINI_SPEC = join(FIXTURES, 'mini', 'spec.json');

@@ -4,12 +4,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { parseGenerateArgs } from '../../generator/cli.js';
+import { parseGenerateArgs } from '../../generator/cli/cli.js';
 import { FIXTURES, REPO_ROOT, snapshot, workspace } from './workspace.js';
 
 const execFileAsync = promisify(execFile);
 const TSX = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const CLI = join(REPO_ROOT, 'generator', 'cli.ts');
+const CLI = join(REPO_ROOT, 'generator', 'cli', 'cli.ts');
 
 async function cli(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return execFileAsync(process.execPath, [TSX, CLI, ...args], { cwd }).then(

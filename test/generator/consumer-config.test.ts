@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, findConsumerConfig, resolveConsumerConfig } from '../../generator/consumer-config.js';
-import { initConsumer } from '../../generator/init.js';
+import { ConfigError, findConsumerConfig, resolveConsumerConfig } from '../../generator/cli/consumer-config.js';
+import { initConsumer } from '../../generator/cli/init.js';
 
 let directory: string;
 beforeEach(async () => {

@@ -4,8 +4,8 @@ import { cp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { addChangelogEntry, renderChangelogEntry, renderMarkdown, renderSummary } from '../../generator/change-report.js';
-import { diffSpecs, type ApiChange, type ChangeReport } from '../../generator/diff-specs.js';
+import { addChangelogEntry, renderChangelogEntry, renderMarkdown, renderSummary } from '../../generator/changes/change-report.js';
+import { diffSpecs, type ApiChange, type ChangeReport } from '../../generator/changes/diff-specs.js';
 import { snapshot, workspace } from './workspace.js';
 
 const specPath = fileURLToPath(new URL('../specs/logto-1.42.0.json', import.meta.url));
@@ -307,7 +307,7 @@ describe('diffSpecs on the real Logto 1.34.0 → 1.42.0 upgrade', () => {
 
 describe('the CLI on a breaking upgrade', () => {
   const tsx = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
-  const cliPath = fileURLToPath(new URL('../../generator/cli.ts', import.meta.url));
+  const cliPath = fileURLToPath(new URL('../../generator/cli/cli.ts', import.meta.url));
   const generatedDir = fileURLToPath(new URL('../../generated', import.meta.url));
   const cli = (cwd: string, ...args: string[]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {

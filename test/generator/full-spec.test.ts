@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLogto, type FakeLogto } from '../fake-logto/index.js';
-import { generate, type GenerateResult } from '../../generator/generate.js';
+import { generate, type GenerateResult } from '../../generator/pipeline/generate.js';
 import { LOGTO_SPEC, REPO_ROOT, quiet, snapshot, workspace } from './workspace.js';
 
 const run = promisify(execFile);
@@ -143,12 +143,12 @@ describe('the real Logto spec', () => {
   }, 300_000);
 
   it('formats schema.ts in pieces (and on worker threads) to exactly what prettier gives for the whole file', async () => {
-    const { sortKeys } = await import('../../generator/pin-spec.js');
-    const { validateSpec } = await import('../../generator/validate-spec.js');
-    const { normaliseSpec } = await import('../../generator/normalise-spec.js');
-    const { LOGTO_PATCHES } = await import('../../generator/patches.js');
-    const { emitTypes } = await import('../../generator/emit-types.js');
-    const { formatTexts, PRETTIER_OPTIONS } = await import('../../generator/format.js');
+    const { sortKeys } = await import('../../generator/pipeline/pin-spec.js');
+    const { validateSpec } = await import('../../generator/pipeline/validate-spec.js');
+    const { normaliseSpec } = await import('../../generator/pipeline/normalise-spec.js');
+    const { LOGTO_PATCHES } = await import('../../generator/pipeline/patches.js');
+    const { emitTypes } = await import('../../generator/pipeline/emit-types.js');
+    const { formatTexts, PRETTIER_OPTIONS } = await import('../../generator/pipeline/format.js');
     const prettier = await import('prettier');
     const document = sortKeys(JSON.parse(await readFile(LOGTO_SPEC, 'utf8')));
     const normalised = normaliseSpec(validateSpec(document, 'spec.json'), LOGTO_PATCHES, 'spec.json');

@@ -7,7 +7,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { generate } from '../../generator/generate.js';
+import { generate } from '../../generator/pipeline/generate.js';
 import { FIXTURES, quiet, snapshot, workspace } from './workspace.js';
 
 const MINI = join(FIXTURES, 'mini');

@@ -1,7 +1,7 @@
 /** Naming rules, table-driven: tag → namespace, operationId + tag → method, collisions. */
 import { describe, expect, it } from 'vitest';
-import { assignNames, deriveMethodName, localIdentifier, moduleFileForNamespace, namespaceForTag } from '../../generator/name-map.js';
-import { operationIdFromRoute } from '../../generator/validate-spec.js';
+import { assignNames, deriveMethodName, localIdentifier, moduleFileForNamespace, namespaceForTag } from '../../generator/pipeline/name-map.js';
+import { operationIdFromRoute } from '../../generator/pipeline/validate-spec.js';
 
 describe('namespaceForTag', () => {
   const cases: Array<[tag: string, namespace: string, module: string]> = [

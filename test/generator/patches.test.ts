@@ -1,8 +1,8 @@
 /** Each Logto patch, given a schema as Logto writes it, yields the schema we generate from. */
 import { describe, expect, it } from 'vitest';
-import { normaliseSpec } from '../../generator/normalise-spec.js';
-import { LOGTO_PATCHES } from '../../generator/patches.js';
-import type { OpenApiDocument } from '../../generator/validate-spec.js';
+import { normaliseSpec } from '../../generator/pipeline/normalise-spec.js';
+import { LOGTO_PATCHES } from '../../generator/pipeline/patches.js';
+import type { OpenApiDocument } from '../../generator/pipeline/validate-spec.js';
 
 function documentWith(schema: unknown, contentType = 'application/json'): OpenApiDocument {
   return {

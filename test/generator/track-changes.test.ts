@@ -2,8 +2,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generate } from '../../generator/generate.js';
-import { BreakingChangesError, resolveDate } from '../../generator/track-changes.js';
+import { generate } from '../../generator/pipeline/generate.js';
+import { BreakingChangesError, resolveDate } from '../../generator/changes/track-changes.js';
 import { FIXTURES, quiet, snapshot, workspace } from './workspace.js';
 
 const miniSpec = JSON.parse(await readFile(join(FIXTURES, 'mini', 'spec.json'), 'utf8'));

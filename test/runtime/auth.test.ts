@@ -209,7 +209,7 @@ describe('token lifetime with a mocked clock', () => {
   it('refreshes at expires_in − leeway, counted from when the token was requested', async () => {
     fake = await startFakeLogto({ tokenExpiresIn: 600 });
     let now = Date.now();
-    const { ClientCredentialsTokenSource } = await import('../../runtime/auth.js');
+    const { ClientCredentialsTokenSource } = await import('../../runtime/auth/token-source.js');
     const source = new ClientCredentialsTokenSource(
       { clientId: fake.clientId, clientSecret: fake.clientSecret, resource: fake.resource, scope: 'all', tokenEndpoint: `${fake.url}/oidc/token`, tokenTimeoutMs: 5000, leewaySeconds: 60, authMethod: 'basic' },
       { fetch, logger: quietLogger(), now: () => now },

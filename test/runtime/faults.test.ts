@@ -6,10 +6,10 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogtoClient, type LogtoClientOptions } from '../../runtime/client.js';
-import { LogtoConnectionError, LogtoRateLimitError, LogtoServerError, LogtoTimeoutError } from '../../runtime/errors.js';
-import type { OperationDescriptor } from '../../runtime/operation.js';
-import type { RateLimitEvent, RetryEvent } from '../../runtime/retry.js';
+import { createLogtoClient, type LogtoClientOptions } from '../../runtime/client/client.js';
+import { LogtoConnectionError, LogtoRateLimitError, LogtoServerError, LogtoTimeoutError } from '../../runtime/transport/errors.js';
+import type { OperationDescriptor } from '../../runtime/client/operation.js';
+import type { RateLimitEvent, RetryEvent } from '../../runtime/limits/retry.js';
 import { startFakeLogto, type FakeLogto } from '../fake-logto/index.js';
 
 const listUsers: OperationDescriptor = { id: 'ListUsers', method: 'GET', path: '/api/users', security: 'm2m', paginated: true, body: 'none' };

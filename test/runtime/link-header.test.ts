@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findLink, LinkHeaderError, parseLinkHeader, type Link } from '../../runtime/link-header.js';
+import { findLink, LinkHeaderError, parseLinkHeader, type Link } from '../../runtime/pagination/link-header.js';
 
 const link = (target: string, rel: string[], params: Record<string, string> = {}): Link => ({
   target,

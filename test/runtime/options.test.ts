@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveOptions } from '../../runtime/options.js';
+import { resolveOptions } from '../../runtime/client/options.js';
 import { LogtoError, type LogtoClientOptions } from '../../runtime/index.js';
 
 describe('resolveOptions', () => {

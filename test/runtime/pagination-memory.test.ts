@@ -6,9 +6,9 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { LogtoClient } from '../../runtime/client.js';
-import { definePaginatedOperation } from '../../runtime/operation.js';
-import { paginate } from '../../runtime/pagination.js';
+import { LogtoClient } from '../../runtime/client/client.js';
+import { definePaginatedOperation } from '../../runtime/client/operation.js';
+import { paginate } from '../../runtime/pagination/pagination.js';
 import { startFakeLogto, type FakeLogto, type User } from '../fake-logto/index.js';
 
 setFlagsFromString('--expose-gc');

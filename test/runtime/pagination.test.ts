@@ -5,10 +5,10 @@
  * served by interceptors that answer pages of the same lazily seeded users.
  */
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
-import { bindNamespace } from '../../runtime/bind.js';
-import { LogtoClient } from '../../runtime/client.js';
-import { definePaginatedOperation, type OperationDescriptor } from '../../runtime/operation.js';
-import { paginate, PaginationError, type Page, type PageFailure, type PaginatedIterator } from '../../runtime/pagination.js';
+import { bindNamespace } from '../../runtime/client/bind.js';
+import { LogtoClient } from '../../runtime/client/client.js';
+import { definePaginatedOperation, type OperationDescriptor } from '../../runtime/client/operation.js';
+import { paginate, PaginationError, type Page, type PageFailure, type PaginatedIterator } from '../../runtime/pagination/pagination.js';
 import { startFakeLogto, type FakeLogto, type Fault, type RecordedRequest, type User } from '../fake-logto/index.js';
 
 type ListParams = { query?: { page?: number; page_size?: number; search?: string; enableCap?: string } };

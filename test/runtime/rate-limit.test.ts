@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RateLimiter, RateLimitQueueError, type Release } from '../../runtime/rate-limit.js';
-import type { RateLimitStore } from '../../runtime/rate-limit-store.js';
+import { RateLimiter, RateLimitQueueError, type Release } from '../../runtime/limits/rate-limit.js';
+import type { RateLimitStore } from '../../runtime/limits/rate-limit-store.js';
 import { MemoryRateLimitStore } from '../../runtime/store/memory-rate-limit-store.js';
 
 /** The largest number of start times inside any closed window of `intervalMs`. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createDebugLog, formatDebugLine, redact, withDebug } from '../../runtime/debug-log.js';
-import { RateLimiter } from '../../runtime/rate-limit.js';
+import { createDebugLog, formatDebugLine, redact, withDebug } from '../../runtime/logging/debug-log.js';
+import { RateLimiter } from '../../runtime/limits/rate-limit.js';
 import {
   backoffMs,
   classifyFetchError,
@@ -9,7 +9,7 @@ import {
   type AttemptFailure,
   type RateLimitEvent,
   type RetryEvent,
-} from '../../runtime/retry.js';
+} from '../../runtime/limits/retry.js';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
 const status = (code: number, headers: Record<string, string> = {}): AttemptFailure => ({ kind: 'status', status: code, headers: new Headers(headers) });

@@ -18,7 +18,7 @@
  * that really wait.
  */
 import type { RateLimitStore } from './rate-limit-store.js';
-import { MemoryRateLimitStore } from './store/memory-rate-limit-store.js';
+import { MemoryRateLimitStore } from '../store/memory-rate-limit-store.js';
 
 export interface RateLimit {
   /** Requests allowed per rolling interval. */

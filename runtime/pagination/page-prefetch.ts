@@ -12,7 +12,7 @@
  * - when iteration ends — the last page, `break`, an error or the caller's signal — the pages
  *   still in flight are aborted (speculative pages past a shrunken total are just dropped).
  */
-import { raceWithSignal } from './timeout.js';
+import { raceWithSignal } from '../transport/timeout.js';
 
 /** What fetching one page tells the scheduler. */
 export interface FetchedPage {

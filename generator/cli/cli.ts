@@ -7,11 +7,11 @@ import { realpathSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_SPEC_URL } from './fetch-spec.js';
-import { generate, type GenerateOptions } from './generate.js';
+import { DEFAULT_SPEC_URL } from '../pipeline/fetch-spec.js';
+import { generate, type GenerateOptions } from '../pipeline/generate.js';
 import { ConfigError, findConsumerConfig, resolveConsumerConfig } from './consumer-config.js';
 import { diffCommand } from './diff-command.js';
-import { GeneratorError } from './generator-error.js';
+import { GeneratorError } from '../pipeline/generator-error.js';
 import { initConsumer } from './init.js';
 
 export const USAGE = `Usage: logto-mgmt generate [options]

@@ -5,7 +5,7 @@
  */
 import type { ApiPromise } from './api-promise.js';
 import type { Operation, OperationArgs, OperationClient, PaginatedOperation } from './operation.js';
-import { paginate, type PaginateArgs, type PaginatedIterator } from './pagination.js';
+import { paginate, type PaginateArgs, type PaginatedIterator } from '../pagination/pagination.js';
 
 /** A paginated list, bound: call it for one page, or `.iterate()` it for every item. */
 export interface BoundPaginatedOperation<Params, Item> {

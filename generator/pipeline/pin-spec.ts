@@ -37,6 +37,8 @@ export interface SpecLock {
   /** `logto-mgmt@<version>`: a different generator regenerates even an unchanged spec. */
   generator: string;
   runtimeImport: string;
+  /** `logto-mgmt@<range>`: the runtime versions the generated code is written for. */
+  runtime: string;
   formatter: string;
   files: Record<string, LockedFile>;
 }

@@ -24,6 +24,8 @@ import { NAME_MAP_FILE, parseNameMap } from './name-map.js';
 import { normaliseSpec } from './normalise-spec.js';
 import { buildOperationModel } from './operation-model.js';
 import { validateSpec } from './validate-spec.js';
+import { GENERATOR_PACKAGE, RUNTIME_PACKAGE } from './package-names.js';
+import { checkInstalledRuntime } from './check-runtime.js';
 import { diffOutput, writeOutput } from './write-output.js';
 
 export interface GenerateOptions {
@@ -51,11 +53,11 @@ export interface GenerateOptions {
   cwd?: string;
   /** Timeout for pulling the spec, in milliseconds. Default 15 s. */
   timeoutMs?: number;
-  /** Spec patches to apply. Default: Logto's (generator/patches.ts). */
+  /** Spec patches to apply. Default: Logto's (generator/pipeline/patches.ts). */
   patches?: readonly SpecPatch[];
   /**
    * Exit with an error, writing nothing, when replacing the pinned spec would bring a breaking
-   * API change (generator/track-changes.ts).
+   * API change (generator/changes/track-changes.ts).
    */
   failOnBreaking?: boolean;
   /** `YYYY-MM-DD` for the API-CHANGELOG.md entry; default `SOURCE_DATE_EPOCH`, else no date. */
@@ -84,25 +86,41 @@ export interface GenerateResult {
   timingsMs: Record<string, number>;
 }
 
-const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
-export const GENERATOR_ID = `logto-mgmt@${(JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version}`;
+const GENERATOR_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)), GENERATOR_PACKAGE);
+const generatorManifest = JSON.parse(readFileSync(join(GENERATOR_ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+  peerDependencies?: Record<string, string>;
+};
+export const GENERATOR_ID = `${GENERATOR_PACKAGE}@${generatorManifest.version}`;
+/** The runtime versions the generated code is written for (the generator's peer range on the client package). */
+export const RUNTIME_RANGE = generatorManifest.peerDependencies?.[RUNTIME_PACKAGE] ?? `^${generatorManifest.version}`;
 
-function findPackageRoot(start: string): string {
+/** The nearest directory at or above `start` whose package.json is named `name`, or undefined. */
+function findPackageRoot(start: string, name: string): string;
+function findPackageRoot(start: string, name: string, optional: true): string | undefined;
+function findPackageRoot(start: string, name: string, optional?: true): string | undefined {
   for (let dir = start; ; dir = dirname(dir)) {
     try {
-      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'logto-mgmt') return dir;
+      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === name) return dir;
     } catch {
       // not here: keep walking up
     }
-    if (dirname(dir) === dir) throw new Error(`logto-mgmt: cannot find its package.json above ${start}`);
+    if (dirname(dir) === dir) {
+      if (optional) return undefined;
+      throw new Error(`${name}: cannot find its package.json above ${start}`);
+    }
   }
 }
 
-/** Relative path from the out dir to this package's runtime when the out dir is inside it, else the package export. */
+/**
+ * How generated code imports the runtime: a relative path to `runtime/index.js` when the out
+ * dir lies inside the client package itself (this repository's prebuilt client), else the
+ * client package's export `logto-mgmt/runtime` (a consumer repo).
+ */
 export function defaultRuntimeImport(outDir: string): string {
-  const fromRoot = relative(PACKAGE_ROOT, outDir);
-  if (fromRoot.startsWith('..') || isAbsolute(fromRoot) || fromRoot.split(sep).includes('node_modules')) return 'logto-mgmt/runtime';
-  const specifier = relative(outDir, join(PACKAGE_ROOT, 'runtime', 'index.js')).split(sep).join('/');
+  const clientRoot = findPackageRoot(outDir, RUNTIME_PACKAGE, true);
+  if (!clientRoot || relative(clientRoot, outDir).split(sep).includes('node_modules')) return `${RUNTIME_PACKAGE}/runtime`;
+  const specifier = relative(outDir, join(clientRoot, 'runtime', 'index.js')).split(sep).join('/');
   return specifier.startsWith('.') ? specifier : `./${specifier}`;
 }
 
@@ -127,6 +145,9 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     last = now;
     log(`[logto-mgmt] ${step.padEnd(16)} ${String(timingsMs[step]).padStart(5)} ms${detail ? `  ${detail}` : ''}`);
   };
+
+  const runtimeProblem = await checkInstalledRuntime(outDir, runtimeImport, RUNTIME_RANGE);
+  if (runtimeProblem) warn(runtimeProblem);
 
   // 1. Load the spec's text.
   const lock = await readLock(outDir);
@@ -224,7 +245,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
 
   // Compare with the pinned spec (both as Logto serves them, before our patches): change
   // report files, and --fail-on-breaking stops here before anything is written.
-  const { trackChanges } = await import('./track-changes.js');
+  const { trackChanges } = await import('../changes/track-changes.js');
   const tracked = await trackChanges({
     outDir,
     outLabel,
@@ -297,6 +318,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     openapi: validation.document.openapi,
     generator: GENERATOR_ID,
     runtimeImport,
+    runtime: `${RUNTIME_PACKAGE}@${RUNTIME_RANGE}`,
     formatter,
     files: lockedFiles,
   });

@@ -13,9 +13,9 @@
  *   such failures only when the call sets `retryNonIdempotent: true`.
  * - Anything else (4xx, the caller's abort, a bad response body) is not retried.
  */
-import type { HttpMethod } from './operation.js';
-import type { DebugLog } from './debug-log.js';
-import { networkErrorCode } from './network-failure.js';
+import type { HttpMethod } from '../client/operation.js';
+import type { DebugLog } from '../logging/debug-log.js';
+import { networkErrorCode } from '../transport/network-failure.js';
 import type { RateLimiter } from './rate-limit.js';
 
 export const DEFAULT_MAX_RETRIES = 2;
@@ -105,7 +105,7 @@ export interface RetryPolicyOptions extends RetryOptions {
   now?: () => number;
 }
 
-export { classifyFetchError, networkErrorCode } from './network-failure.js';
+export { classifyFetchError, networkErrorCode } from '../transport/network-failure.js';
 
 export function isIdempotent(method: string): boolean {
   return IDEMPOTENT.has(method.toUpperCase());

@@ -17,7 +17,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { addChangelogEntry, renderChangelogEntry, renderMarkdown, renderSummary, summaryLine, type ReportSides } from './change-report.js';
 import { diffSpecs, type ChangeReport } from './diff-specs.js';
-import { GeneratorError } from './generator-error.js';
+import { GeneratorError } from '../pipeline/generator-error.js';
 
 export const CHANGES_FILE = 'CHANGES.md';
 export const CHANGELOG_FILE = 'API-CHANGELOG.md';

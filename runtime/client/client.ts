@@ -6,13 +6,13 @@
  */
 import createClient, { type Client } from 'openapi-fetch';
 import { ApiPromise } from './api-promise.js';
-import { ClientCredentialsTokenSource, ProvidedTokenSource, type TokenSource } from './auth.js';
-import { withDebug } from './debug-log.js';
-import { createLimits, limitedFetch } from './limits.js';
-import { redactingLogger } from './log.js';
+import { ClientCredentialsTokenSource, ProvidedTokenSource, type TokenSource } from '../auth/token-source.js';
+import { withDebug } from '../logging/debug-log.js';
+import { createLimits, limitedFetch } from '../limits/limits.js';
+import { redactingLogger } from '../logging/log.js';
 import type { CallOptions, OperationClient, OperationDescriptor, RequestParams } from './operation.js';
 import { resolveOptions, type LogtoClientOptions } from './options.js';
-import { Transport } from './transport.js';
+import { Transport } from '../transport/transport.js';
 
 export type { LogtoClientOptions } from './options.js';
 

@@ -2,8 +2,8 @@
  * The client options for rate limits and retries, and what the client builds from them: one
  * `RateLimiter` and one `RetryPolicy` per client, shared by API calls and token requests.
  */
-import { createDebugLog, type DebugOption } from './debug-log.js';
-import { LogtoError } from './errors.js';
+import { createDebugLog, type DebugOption } from '../logging/debug-log.js';
+import { LogtoError } from '../transport/errors.js';
 import { RateLimiter, type RateLimit } from './rate-limit.js';
 import type { RateLimitStore } from './rate-limit-store.js';
 import { classifyFetchError, RetryPolicy, type AttemptFailure, type RetryOptions } from './retry.js';

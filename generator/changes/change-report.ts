@@ -4,7 +4,7 @@
  * Output is a pure function of the report and the given metadata: no clock, so the same
  * upgrade renders the same bytes.
  */
-import { bannerText } from './banner.js';
+import { bannerText } from '../pipeline/banner.js';
 import type { ApiChange, ChangeReport, OperationRef } from './diff-specs.js';
 
 export interface ReportSides {

@@ -8,8 +8,8 @@
  * retried request carries the same body without buffering a consumed stream.
  */
 import type createClient from 'openapi-fetch';
-import type { ApiResult } from './api-promise.js';
-import type { TokenSource } from './auth.js';
+import type { ApiResult } from '../client/api-promise.js';
+import type { TokenSource } from '../auth/token-source.js';
 import {
   createApiError,
   LogtoConnectionError,
@@ -18,12 +18,12 @@ import {
   LogtoTimeoutError,
   type LogtoApiError,
 } from './errors.js';
-import type { Limits } from './limits.js';
-import type { LogtoLogger } from './log.js';
-import type { CallOptions, OperationDescriptor, RequestParams } from './operation.js';
-import type { UserTokenProvider } from './options.js';
-import type { Release } from './rate-limit.js';
-import { classifyFetchError, type AttemptFailure, type RetryCall } from './retry.js';
+import type { Limits } from '../limits/limits.js';
+import type { LogtoLogger } from '../logging/log.js';
+import type { CallOptions, OperationDescriptor, RequestParams } from '../client/operation.js';
+import type { UserTokenProvider } from '../client/options.js';
+import type { Release } from '../limits/rate-limit.js';
+import { classifyFetchError, type AttemptFailure, type RetryCall } from '../limits/retry.js';
 import { AttemptSignal } from './timeout.js';
 
 export type FetchClient = ReturnType<typeof createClient>;

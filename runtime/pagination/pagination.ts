@@ -13,7 +13,7 @@
  * - an empty page always ends the iteration.
  */
 import { findLink, LinkHeaderError, parseLinkHeader, type Link } from './link-header.js';
-import type { CallOptions, OperationClient, PaginatedOperation, RequestParams } from './operation.js';
+import type { CallOptions, OperationClient, PaginatedOperation, RequestParams } from '../client/operation.js';
 import { prefetchPages, type FetchedPage } from './page-prefetch.js';
 
 /** Logto rejects `page_size` > 100 with 400 `guard.invalid_pagination`. */

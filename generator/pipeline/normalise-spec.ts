@@ -53,7 +53,7 @@ export function normaliseSpec(
   if (stale.length > 0) {
     throw new GeneratorError(
       `patch${stale.length > 1 ? 'es' : ''} ${stale.map((patch) => patch.id).join(', ')} matched nothing: the quirk ` +
-        'is gone from the spec, so remove the patch from generator/patches.ts (a patch that no longer applies must not linger)',
+        'is gone from the spec, so remove the patch from generator/pipeline/patches.ts (a patch that no longer applies must not linger)',
       { file, pointer: '' },
     );
   }

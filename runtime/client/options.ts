@@ -7,12 +7,12 @@
  * - bring your own token: `{ endpoint, getAccessToken }` (or `{ endpoint }` alone for
  *   operations that need no M2M token).
  */
-import { LogtoError } from './errors.js';
-import type { LimitsOptions } from './limits.js';
-import { consoleLogger, type LogtoLogger } from './log.js';
-import type { RateLimitStore } from './rate-limit-store.js';
-import type { LogtoStore } from './store/store.js';
-import { DEFAULT_TIMEOUT_MS } from './timeout.js';
+import { LogtoError } from '../transport/errors.js';
+import type { LimitsOptions } from '../limits/limits.js';
+import { consoleLogger, type LogtoLogger } from '../logging/log.js';
+import type { RateLimitStore } from '../limits/rate-limit-store.js';
+import type { LogtoStore } from '../store/store.js';
+import { DEFAULT_TIMEOUT_MS } from '../transport/timeout.js';
 
 export const DEFAULT_SCOPE = 'all';
 export const DEFAULT_SELF_HOSTED_RESOURCE = 'https://default.logto.app/api';

@@ -4,10 +4,10 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { renderMarkdown, renderSummary } from './change-report.js';
-import { diffSpecs } from './diff-specs.js';
-import { isUrl, parseHeaders, parseSpecText, pullSpec, readSpecFile, sha256, SpecPullError } from './fetch-spec.js';
-import { GeneratorError } from './generator-error.js';
+import { renderMarkdown, renderSummary } from '../changes/change-report.js';
+import { diffSpecs } from '../changes/diff-specs.js';
+import { isUrl, parseHeaders, parseSpecText, pullSpec, readSpecFile, sha256, SpecPullError } from '../pipeline/fetch-spec.js';
+import { GeneratorError } from '../pipeline/generator-error.js';
 
 export const DIFF_USAGE = `Usage: logto-mgmt diff <old spec> <new spec> [options]
 

@@ -10,7 +10,7 @@
  * No error ever carries a request (its Authorization header) or a token-endpoint body, so the
  * client secret and access tokens cannot leak through `message`, `cause`, JSON or inspect.
  */
-import { parseRetryAfter } from './retry.js';
+import { parseRetryAfter } from '../limits/retry.js';
 
 export type LogtoApiErrorKind =
   | 'bad_request'

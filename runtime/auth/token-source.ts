@@ -15,11 +15,11 @@
  *   `SharedTokenCache` lets one process fetch while the others wait for it; this class keeps
  *   its in-process cache and single flight in front of it.
  */
-import { LogtoAuthError } from './errors.js';
-import type { LogtoLogger } from './log.js';
-import type { AccessTokenProvider, ResolvedCredentials } from './options.js';
-import type { SharedTokenCache } from './store/shared-token-cache.js';
-import { MAX_TIMER_MS, raceWithSignal } from './timeout.js';
+import { LogtoAuthError } from '../transport/errors.js';
+import type { LogtoLogger } from '../logging/log.js';
+import type { AccessTokenProvider, ResolvedCredentials } from '../client/options.js';
+import type { SharedTokenCache } from '../store/shared-token-cache.js';
+import { MAX_TIMER_MS, raceWithSignal } from '../transport/timeout.js';
 
 export interface TokenSource {
   /** A token to send; a string when cached (no promise on the hot path). */

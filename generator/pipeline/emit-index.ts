@@ -40,7 +40,7 @@ export function emitGeneratedReadme(model: ApiModel, specSha256: string): string
 # generated/
 
 Everything in this folder is written by \`logto-mgmt generate\` (\`npm run generate\`) from the pinned
-spec and must not be edited by hand: edit the generator, or the patches in \`generator/patches.ts\`,
+spec and must not be edited by hand: edit the generator, or the patches in \`generator/pipeline/patches.ts\`,
 and regenerate. \`npm run generate -- --check --offline\` fails when this folder differs from what the
 generator writes.
 
