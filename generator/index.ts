@@ -1,5 +1,5 @@
 /**
- * The generator as a library (`logto-mgmt/generator`): what `logto-mgmt generate` and
+ * The generator as a library (`logto-mgmt-generator`): what `logto-mgmt generate` and
  * `logto-mgmt diff` do, callable from a build script.
  */
 export { generate, type GenerateOptions, type GenerateResult } from './pipeline/generate.js';

@@ -5,6 +5,8 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { GENERATOR_ID, RUNTIME_RANGE } from '../pipeline/generate.js';
+import { GENERATOR_PACKAGE, RUNTIME_PACKAGE } from '../pipeline/package-names.js';
 import { ConfigError, configFileName, findConsumerConfig, packageJsonKey, type ConsumerConfig, type SpecSource } from './consumer-config.js';
 
 export interface InitOptions {
@@ -69,12 +71,34 @@ export function initConsumer(options: InitOptions): string[] {
         `"${fallbackScriptName}" instead (pass --force to replace "generate")`,
     );
   }
-  if (manifest.devDependencies?.['logto-mgmt'] && !manifest.dependencies?.['logto-mgmt']) {
-    messages.push('warning: logto-mgmt is a devDependency, but the generated client imports logto-mgmt/runtime at run time: move it to dependencies');
-  }
   writeFileSync(packageJsonPath, formatLike(packageText, manifest));
+  messages.push(...installAdvice(manifest));
   messages.push('next: `npm run generate`');
   return messages;
+}
+
+/**
+ * The two packages a consumer repo needs, where they belong: the client (its runtime is what the
+ * generated code imports at run time) as a dependency, this generator as a devDependency (it
+ * brings TypeScript, prettier, ts-morph and openapi-typescript, which production never needs).
+ * Returns the exact commands for what is missing or misplaced.
+ */
+function installAdvice(manifest: Record<string, any>): string[] {
+  const advice: string[] = [];
+  const has = (field: string, name: string) => Boolean(manifest[field]?.[name]);
+  if (!has('dependencies', RUNTIME_PACKAGE)) {
+    if (has('devDependencies', RUNTIME_PACKAGE)) {
+      advice.push(`warning: ${RUNTIME_PACKAGE} is a devDependency, but the generated client imports ${RUNTIME_PACKAGE}/runtime at run time: move it to dependencies`);
+    }
+    advice.push(`install the runtime: npm install ${RUNTIME_PACKAGE}@"${RUNTIME_RANGE}"`);
+  }
+  if (!has('devDependencies', GENERATOR_PACKAGE)) {
+    if (has('dependencies', GENERATOR_PACKAGE)) {
+      advice.push(`warning: ${GENERATOR_PACKAGE} is a dependency, so production installs carry the generator's tools: make it a devDependency`);
+    }
+    advice.push(`install the generator: npm install -D ${GENERATOR_ID}`);
+  }
+  return advice;
 }
 
 function sourceFrom(options: InitOptions): SpecSource {

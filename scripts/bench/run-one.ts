@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { benchBundleSize } from './bundle-size.js';
 import { benchGeneration } from './generation.js';
+import { benchInstallSize } from './install-size.js';
 import { benchDir, isMain, runsFromEnv } from './measure.js';
 import { adaptPagination, adaptRateLimit } from './adapters.js';
 import { benchRequestOverhead } from './request-overhead.js';
@@ -26,6 +27,7 @@ export const benchmarks = {
   pagination: () => runExternal('pagination.ts', 'benchPagination', paginationOptions(), '4. Pagination', '≥ 2× faster than a sequential Link loop, flat memory', adaptPagination),
   'rate-limit': () => runExternal('rate-limit.ts', 'benchRateLimit', {}, '5. Rate limiter accuracy', '≥ 95 % of configured rate, no window over', adaptRateLimit),
   'bundle-size': benchBundleSize,
+  'install-size': benchInstallSize,
 } satisfies Record<string, () => Promise<BenchResult>>;
 
 function paginationOptions(): Record<string, unknown> {

@@ -1,8 +1,11 @@
 /**
- * The package as a consumer gets it: `npm pack` this repo, install the tarball into a fresh
- * project (as on a new machine: the registry is reachable, the npm cache may be cold), `npx logto-mgmt init`, `npm run generate` against a
- * spec served by a loopback server that demands a token, type-check a consumer file (and
- * prove a wrong call fails to type-check), then run it against the fake Logto.
+ * The two packages as a real service gets them: `npm pack` the client (this repo's root) and
+ * the generator (generator/), install them into a fresh project the way a consumer on a new
+ * machine does (client as a dependency, generator as a devDependency; the registry is reachable,
+ * the npm cache may be cold), check both with publint and arethetypeswrong, `npx logto-mgmt
+ * init`, `npm run generate` against a spec served by a loopback server that demands a token,
+ * type-check a consumer file (and prove a wrong call fails to type-check), then drop the dev
+ * dependencies as a production image does and run the compiled consumer against the fake Logto.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -68,20 +71,28 @@ async function externalImports(entry: string): Promise<Set<string>> {
 
 let workspace: string;
 let consumer: string;
-let tarball: string;
-let packedFiles: string[];
+let clientTarball: string;
+let generatorTarball: string;
+let clientFiles: string[];
+let generatorFiles: string[];
 let specServer: Server;
 let specUrl: string;
 let specRequests: Array<string | undefined>;
 let fake: FakeLogto;
 
+const GENERATOR_TOOLS = ['typescript', 'prettier', 'ts-morph', '@ts-morph/common', 'openapi-typescript', '@redocly/openapi-core', 'yaml', 'logto-mgmt-generator'];
+
+/** `npm pack` of one package of this repo (its `prepack` builds dist/): the tarball and its file list. */
+async function pack(args: string[], what: string): Promise<{ tarball: string; files: string[] }> {
+  const packed = ok(await run('npm', ['pack', '--json', '--pack-destination', workspace, ...args], { cwd: repo, timeoutMs: 240_000 }), what);
+  const [manifest] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('[')));
+  return { tarball: path.join(workspace, manifest.filename), files: manifest.files.map((file: { path: string }) => file.path) };
+}
+
 beforeAll(async () => {
   workspace = await mkdtemp(path.join(tmpdir(), 'logto-mgmt-e2e-'));
-  // `npm pack` runs `prepack` (the tsc build into dist/) and prints the packed file list.
-  const packed = ok(await run('npm', ['pack', '--json', '--pack-destination', workspace], { cwd: repo, timeoutMs: 180_000 }), 'npm pack');
-  const [manifest] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('[')));
-  tarball = path.join(workspace, manifest.filename);
-  packedFiles = manifest.files.map((file: { path: string }) => file.path);
+  ({ tarball: clientTarball, files: clientFiles } = await pack([], 'npm pack (client)'));
+  ({ tarball: generatorTarball, files: generatorFiles } = await pack(['--workspace', 'logto-mgmt-generator'], 'npm pack (generator)'));
 
   specRequests = [];
   specServer = createServer((request, response) => {
@@ -102,11 +113,10 @@ beforeAll(async () => {
   );
   // As a consumer on a new machine: the cache is used when it has what is needed, the registry
   // otherwise (`--offline` needs registry metadata that `npm ci` never caches: ENOTCACHED).
-  ok(
-    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--save', tarball], { cwd: consumer, timeoutMs: 180_000 }),
-    'npm install --prefer-offline <tarball>',
-  );
-}, 400_000);
+  const install = ['install', '--prefer-offline', '--no-audit', '--no-fund'];
+  ok(await run('npm', [...install, '--save', clientTarball], { cwd: consumer, timeoutMs: 240_000 }), 'npm install <client tarball>');
+  ok(await run('npm', [...install, '--save-dev', generatorTarball], { cwd: consumer, timeoutMs: 240_000 }), 'npm install -D <generator tarball>');
+}, 600_000);
 
 afterAll(async () => {
   await fake?.close();
@@ -114,11 +124,33 @@ afterAll(async () => {
   if (workspace) await rm(workspace, { recursive: true, force: true });
 });
 
-describe('the packed package', () => {
-  it('contains dist, README, LICENSE and package.json, and nothing from test/ or the sources', () => {
-    expect(packedFiles).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'dist/runtime/index.js', 'dist/runtime/index.d.ts']));
-    expect(packedFiles.filter((file) => !file.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(file))).toEqual([]);
-    expect(packedFiles.filter((file) => /(^|\/)test\//.test(file) || file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
+describe('the packed packages', () => {
+  it('the client holds the runtime and the prebuilt client, and nothing of the generator, test/ or the sources', () => {
+    expect(clientFiles).toEqual(
+      expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'dist/runtime/index.js', 'dist/runtime/index.d.ts', 'dist/generated/index.js', 'dist/runtime/store/redis.js']),
+    );
+    expect(clientFiles.filter((file) => !file.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(file))).toEqual([]);
+    expect(clientFiles.filter((file) => /(^|\/)(test|generator)\//.test(file) || (file.endsWith('.ts') && !file.endsWith('.d.ts')))).toEqual([]);
+  });
+
+  it('the generator holds its bin and library, and nothing of the runtime, test/ or the sources', () => {
+    expect(generatorFiles).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'dist/cli/cli.js', 'dist/index.js', 'dist/index.d.ts', 'dist/pipeline/generate.js']));
+    expect(generatorFiles.filter((file) => !file.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(file))).toEqual([]);
+    expect(generatorFiles.filter((file) => /(^|\/)(test|runtime)\//.test(file) || (file.endsWith('.ts') && !file.endsWith('.d.ts')))).toEqual([]);
+  });
+
+  it('the client depends on openapi-fetch only; the generator carries the tools and asks for the client as an optional peer', async () => {
+    const client = JSON.parse(await readFile(path.join(consumer, 'node_modules/logto-mgmt/package.json'), 'utf8'));
+    const generator = JSON.parse(await readFile(path.join(consumer, 'node_modules/logto-mgmt-generator/package.json'), 'utf8'));
+    expect(Object.keys(client.dependencies)).toEqual(['openapi-fetch']);
+    expect(client.bin).toBeUndefined();
+    expect(Object.keys(generator.dependencies).sort()).toEqual(['openapi-typescript', 'prettier', 'semver', 'ts-morph', 'typescript', 'yaml']);
+    expect(generator.bin).toEqual({ 'logto-mgmt': './dist/cli/cli.js' });
+    expect(generator.version).toBe(client.version);
+    expect(generator.peerDependencies).toEqual({ 'logto-mgmt': `^${client.version}` });
+    const consumerManifest = JSON.parse(await readFile(path.join(consumer, 'package.json'), 'utf8'));
+    expect(Object.keys(consumerManifest.dependencies)).toEqual(['logto-mgmt']);
+    expect(Object.keys(consumerManifest.devDependencies)).toEqual(['logto-mgmt-generator']);
   });
 
   it('its built runtime imports nothing but openapi-fetch, and the Redis entry no Redis library', async () => {
@@ -128,33 +160,50 @@ describe('the packed package', () => {
     expect([...(await externalImports(path.join(dist, 'runtime/store/redis.js')))].sort()).toEqual(['node:crypto']);
   });
 
-  it('resolves every entry of its exports map from the consumer', async () => {
+  it('resolves every entry of both exports maps from the consumer', async () => {
     const script = `
       const root = await import('logto-mgmt');
       const runtime = await import('logto-mgmt/runtime');
       const operations = await import('logto-mgmt/operations');
+      const users = await import('logto-mgmt/operations/users');
       await import('logto-mgmt/schema');
       const redis = await import('logto-mgmt/redis');
-      const generator = await import('logto-mgmt/generator');
+      const generator = await import('logto-mgmt-generator');
       console.log(JSON.stringify({
         client: typeof root.createLogtoManagementClient,
         runtime: typeof runtime.defineOperation,
         usersList: typeof operations.users.list,
+        usersGet: typeof users.get,
         redis: typeof redis.createRedisStore,
+        generate: typeof generator.generate,
         diffSpecs: typeof generator.diffSpecs,
       }));`;
-    const result = ok(await run('node', ['--input-type=module', '-e', script], { cwd: consumer }), 'import the exports map');
-    expect(JSON.parse(result.stdout)).toEqual({ client: 'function', runtime: 'function', usersList: 'function', redis: 'function', diffSpecs: 'function' });
+    const result = ok(await run('node', ['--input-type=module', '-e', script], { cwd: consumer }), 'import the exports maps');
+    expect(JSON.parse(result.stdout)).toEqual({
+      client: 'function', runtime: 'function', usersList: 'function', usersGet: 'function', redis: 'function', generate: 'function', diffSpecs: 'function',
+    });
   });
+
+  it('passes publint and arethetypeswrong (ESM-only), both packages', async () => {
+    const bin = (name: string) => path.join(repo, 'node_modules/.bin', name);
+    for (const name of ['logto-mgmt', 'logto-mgmt-generator']) {
+      const lint = ok(await run(bin('publint'), ['--strict', path.join(consumer, 'node_modules', name)], { cwd: repo }), `publint ${name}`);
+      expect(lint.stdout + lint.stderr).not.toMatch(/error|warning|suggestion/i);
+    }
+    for (const tarball of [clientTarball, generatorTarball]) {
+      ok(await run(bin('attw'), [tarball, '--profile', 'esm-only', '--format', 'ascii'], { cwd: repo, timeoutMs: 180_000 }), `attw ${path.basename(tarball)}`);
+    }
+  }, 300_000);
 });
 
 describe('a consumer repo', () => {
-  it('init writes the config and a "generate" script', async () => {
+  it('init writes the config and a "generate" script, and sees both packages installed', async () => {
     const result = ok(
       await run('npx', ['--no-install', 'logto-mgmt', 'init', '--endpoint', specUrl, '--header', 'Authorization: Bearer ${SPEC_TOKEN}', '--output', 'src/logto'], { cwd: consumer }),
       'logto-mgmt init',
     );
     expect(result.stdout + result.stderr).toContain('added "generate": "logto-mgmt generate"');
+    expect(result.stdout + result.stderr).not.toMatch(/npm install/);
     const config = JSON.parse(await readFile(path.join(consumer, 'logto-mgmt.config.json'), 'utf8'));
     expect(config).toEqual({
       source: { type: 'self-hosted', endpoint: specUrl, headers: { Authorization: 'Bearer ${SPEC_TOKEN}' } },
@@ -169,7 +218,8 @@ describe('a consumer repo', () => {
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toContain('needs the environment variable SPEC_TOKEN, which is not set');
 
-    ok(await run('npm', ['run', 'generate'], { cwd: consumer, env: { SPEC_TOKEN: specToken }, timeoutMs: 180_000 }), 'npm run generate');
+    const generated = ok(await run('npm', ['run', 'generate'], { cwd: consumer, env: { SPEC_TOKEN: specToken }, timeoutMs: 180_000 }), 'npm run generate');
+    expect(generated.stderr).not.toMatch(/warning: logto-mgmt/); // the installed runtime is in range
     expect(specRequests.at(-1)).toBe(`Bearer ${specToken}`);
 
     const out = path.join(consumer, 'src/logto');
@@ -179,16 +229,20 @@ describe('a consumer repo', () => {
     const users = await readFile(path.join(out, 'operations/users.ts'), 'utf8');
     expect(users).toMatch(/from ['"]logto-mgmt\/runtime['"]/);
     expect(users).not.toMatch(/from ['"]\.\.?\/.*runtime/);
+    const lock = JSON.parse(await readFile(path.join(out, 'spec.lock.json'), 'utf8'));
+    const { version } = JSON.parse(await readFile(path.join(consumer, 'node_modules/logto-mgmt/package.json'), 'utf8'));
+    expect(lock).toMatchObject({ generator: `logto-mgmt-generator@${version}`, runtime: `logto-mgmt@^${version}`, runtimeImport: 'logto-mgmt/runtime' });
   }, 240_000);
 
-  it('a second generate with the same spec changes nothing and reports no API changes', async () => {
+  it('a second generate with the same spec takes the no-change fast path and rewrites nothing', async () => {
     const before = await readFile(path.join(consumer, 'src/logto/spec.lock.json'), 'utf8');
     const again = ok(await run('npm', ['run', 'generate'], { cwd: consumer, env: { SPEC_TOKEN: specToken } }), 'second generate');
-    expect(again.stderr).toMatch(/up to date|no API changes/);
+    expect(again.stderr).toMatch(/up to date .*nothing written/);
+    expect(again.stderr).not.toMatch(/emit types|format /);
     expect(await readFile(path.join(consumer, 'src/logto/spec.lock.json'), 'utf8')).toBe(before);
   }, 60_000);
 
-  it('type-checks a consumer file, rejects a wrong call, and runs against the fake Logto', async () => {
+  it('type-checks a consumer file and rejects a wrong call', async () => {
     await writeFile(
       path.join(consumer, 'tsconfig.json'),
       JSON.stringify({
@@ -198,13 +252,21 @@ describe('a consumer repo', () => {
     );
     await writeFile(path.join(consumer, 'src/main.ts'), CONSUMER_MAIN);
     await writeFile(path.join(consumer, 'src/wrong.ts'), CONSUMER_WRONG);
-    // One tsc run (the generated schema is large): the only errors must be wrong.ts's; tsc
-    // still emits build/main.js, which the next step runs.
+    // One tsc run (the generated schema is large), with the TypeScript the generator brought
+    // in: the only errors must be wrong.ts's; tsc still emits build/main.js for the next step.
     const tsc = await run('node', [path.join(consumer, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: consumer, timeoutMs: 240_000 });
     const errorLines = tsc.stdout.split('\n').filter((line) => /error TS\d+/.test(line));
     expect(errorLines.length, tsc.stdout + tsc.stderr).toBeGreaterThan(0);
     expect(errorLines.filter((line) => !line.startsWith('src/wrong.ts'))).toEqual([]);
     expect(tsc.stdout).toMatch(/src\/wrong\.ts\(4,\d+\): error TS\d+: Object literal may only specify known properties, (and|but) 'user_id' does not exist/);
+  }, 300_000);
+
+  it('after `npm prune --omit=dev` has no generator tool left, and the compiled consumer runs against the fake Logto', async () => {
+    ok(await run('npm', ['prune', '--omit=dev', '--no-audit', '--no-fund'], { cwd: consumer, timeoutMs: 180_000 }), 'npm prune --omit=dev');
+    const installed = await readdir(path.join(consumer, 'node_modules'), { recursive: true });
+    const left = GENERATOR_TOOLS.filter((name) => installed.includes(name));
+    expect(left).toEqual([]);
+    expect(installed).toEqual(expect.arrayContaining(['logto-mgmt', 'openapi-fetch']));
 
     const result = ok(
       await run('npm', ['test'], {
@@ -216,7 +278,7 @@ describe('a consumer repo', () => {
     const summary = JSON.parse(result.stdout.trim().split('\n').at(-1)!);
     expect(summary).toMatchObject({ createdUsername: 'e2e_consumer', fetchedUsername: 'e2e_consumer' });
     expect(summary.listed).toBeGreaterThan(0);
-  }, 300_000);
+  }, 240_000);
 });
 
 const CONSUMER_MAIN = `import { createLogtoManagementClient, users } from './logto/index.js';

@@ -132,7 +132,7 @@ describe('bad spec files', { timeout: 120_000 }, () => {
     delete spec.paths['/api/user-assets']; // the only multipart file field
     await writeFile(join(dir, 'spec.json'), JSON.stringify(spec));
     await expect(generate(quiet(dir, { spec: 'spec.json' }))).rejects.toThrow(
-      /^spec\.json #: patch multipart-file-field matched nothing: .*remove the patch from generator\/patches\.ts/,
+      /^spec\.json #: patch multipart-file-field matched nothing: .*remove the patch from generator\/pipeline\/patches\.ts/,
     );
     expect(await snapshot(out)).toEqual(before);
   });

@@ -108,6 +108,23 @@ describe('initConsumer', () => {
     expect(messages[0]).toMatch(/kept the existing config .*logto-mgmt\.config\.json \(pass --force to replace it\)/);
   });
 
+  it('tells the exact two install commands for what is missing, and flags packages in the wrong dependency field', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../../generator/package.json', import.meta.url), 'utf8'));
+    await writeFile(path.join(directory, 'package.json'), '{"name":"app"}');
+    const bare = initConsumer({ directory, tenant: 'abc123' });
+    expect(bare).toContain(`install the runtime: npm install logto-mgmt@"^${version}"`);
+    expect(bare).toContain(`install the generator: npm install -D logto-mgmt-generator@${version}`);
+
+    await writeFile(path.join(directory, 'package.json'), JSON.stringify({ name: 'app', dependencies: { 'logto-mgmt-generator': version }, devDependencies: { 'logto-mgmt': version } }));
+    const swapped = initConsumer({ directory, tenant: 'abc123', force: true }).join('\n');
+    expect(swapped).toContain('warning: logto-mgmt is a devDependency, but the generated client imports logto-mgmt/runtime at run time');
+    expect(swapped).toContain("warning: logto-mgmt-generator is a dependency, so production installs carry the generator's tools");
+
+    await writeFile(path.join(directory, 'package.json'), JSON.stringify({ name: 'app', dependencies: { 'logto-mgmt': version }, devDependencies: { 'logto-mgmt-generator': version } }));
+    const installed = initConsumer({ directory, tenant: 'abc123', force: true }).join('\n');
+    expect(installed).not.toMatch(/install|warning/);
+  });
+
   it('needs a package.json and one spec source', async () => {
     expect(() => initConsumer({ directory })).toThrow(/package\.json not found: run `npm init` first/);
     await writeFile(path.join(directory, 'package.json'), '{"name":"app"}');

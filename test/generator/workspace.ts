@@ -1,5 +1,5 @@
 /** Test helpers: throw-away working directories and snapshots of what is on disk. */
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,15 +8,33 @@ import type { GenerateOptions } from '../../generator/pipeline/generate.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FIXTURES = join(REPO_ROOT, 'test', 'generator', 'fixtures');
-export const LOGTO_SPEC = join(REPO_ROOT, '..', 'shared', 'spec', 'logto-openapi.json');
+export const LOGTO_SPEC = join(REPO_ROOT, 'test', 'specs', 'logto-1.42.0.json');
 
 const created: string[] = [];
 afterAll(async () => {
   await Promise.all(created.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
+/**
+ * The default parent of workspaces: a directory whose node_modules has this repo's client
+ * package installed (a link), as in a consumer repo — the generated code imports
+ * logto-mgmt/runtime, and generate warns when that runtime is missing.
+ */
+let consumerRoot: Promise<string> | undefined;
+function withInstalledRuntime(): Promise<string> {
+  consumerRoot ??= (async () => {
+    const root = await mkdtemp(join(tmpdir(), 'logto-mgmt-consumer-'));
+    created.push(root);
+    await mkdir(join(root, 'node_modules'));
+    await symlink(REPO_ROOT, join(root, 'node_modules', 'logto-mgmt'), 'dir');
+    return root;
+  })();
+  return consumerRoot;
+}
+
 /** A fresh directory (removed after the test file), optionally with fixture files copied in. */
-export async function workspace(files: Record<string, string> = {}, parent = tmpdir()): Promise<string> {
+export async function workspace(files: Record<string, string> = {}, parentDir?: string): Promise<string> {
+  const parent = parentDir ?? (await withInstalledRuntime());
   await mkdir(parent, { recursive: true });
   const dir = await mkdtemp(join(parent, 'logto-mgmt-'));
   created.push(dir);
