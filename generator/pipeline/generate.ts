@@ -207,11 +207,15 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   }
   done('load spec', `${origin!} ${source!} (sha256 ${bodySha256!.slice(0, 12)})`);
 
-  // 2. Fast path: same spec, same generator, files untouched → nothing to do.
-  if (!options.check && !options.force && lock && (await isUpToDate(lock, outDir, { sha256: bodySha256!, source: origin! === 'pinned' ? lock.source : source!, origin: sourceOrigin, runtimeImport }))) {
-    done('up to date', `no API changes; ${outLabel} matches spec.lock.json; nothing written`);
+  // 2. Fast path: same spec, same generator, every file's hash as the lock recorded it → the
+  // output is what this run would write (generation is deterministic), so there is nothing to
+  // do — and nothing for --check to regenerate. A hand edit changes a hash and takes the full
+  // path; --force always does (this repo's own check uses it, so a change to the generator's
+  // sources that was not regenerated is caught too).
+  if (!options.force && lock && (await isUpToDate(lock, outDir, { sha256: bodySha256!, source: origin! === 'pinned' ? lock.source : source!, origin: sourceOrigin, runtimeImport }))) {
+    done(options.check ? 'check' : 'up to date', `no API changes; ${outLabel} matches spec.lock.json; nothing ${options.check ? 'regenerated' : 'written'}`);
     return {
-      status: 'unchanged',
+      status: options.check ? 'check-passed' : 'unchanged',
       outDir,
       specOrigin: origin!,
       sha256: bodySha256!,

@@ -163,6 +163,26 @@ describe('output directory', { timeout: 120_000 }, () => {
     expect(await snapshot(join(dir, 'generated'))).toEqual(before);
   });
 
+  it('--check answers from the lock when nothing changed, and regenerates only when a hash differs or with --force', async () => {
+    const dir = await workspace({ 'spec.json': join(MINI, 'spec.json') });
+    await generate(quiet(dir, { spec: 'spec.json' }));
+    const checkOptions = quiet(dir, { offline: true, check: true });
+    const fromLock = await generate(checkOptions);
+    expect(fromLock.status).toBe('check-passed');
+    expect(Object.keys(fromLock.timingsMs)).not.toContain('emit types');
+    expect(checkOptions.lines.join('\n')).toMatch(/check .*matches spec\.lock\.json; nothing regenerated/);
+
+    const forced = await generate(quiet(dir, { offline: true, check: true, force: true }));
+    expect(forced.status).toBe('check-passed');
+    expect(Object.keys(forced.timingsMs)).toEqual(expect.arrayContaining(['emit types', 'emit wrappers', 'format', 'check']));
+
+    await rm(join(dir, 'generated', 'operations', 'users.ts'));
+    const missing = await generate(quiet(dir, { offline: true, check: true }));
+    expect(missing.status).toBe('check-failed');
+    expect(missing.changedFiles).toEqual(['operations/users.ts']);
+    expect(Object.keys(missing.timingsMs)).toContain('emit types');
+  });
+
   it('the fast path notices a hand-edited file and regenerates it', async () => {
     const dir = await workspace({ 'spec.json': join(MINI, 'spec.json') });
     await generate(quiet(dir, { spec: 'spec.json' }));
