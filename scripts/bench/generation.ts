@@ -166,11 +166,12 @@ export async function benchGeneration(): Promise<BenchResult> {
   const smallChangeSpec = join(scratch, 'spec-one-operation-added.json');
   writeFileSync(smallChangeSpec, JSON.stringify(withOneOperationAdded(JSON.parse(readFileSync(spec, 'utf8')))));
   const repeated = async (what: string, label: string, cli: string[], args: (out: string) => string[], limitMs: number, fresh: boolean) => {
-    const base = freshOut(what);
+    const slug = what.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '');
+    const base = freshOut(slug);
     await timed(fullArgs(cli, base), `${label} first generate`);
     const target = () => {
       if (!fresh) return base;
-      const copy = freshOut(`${what}-copy`);
+      const copy = freshOut(`${slug}-copy`);
       cpSync(base, copy, { recursive: true });
       return copy;
     };

@@ -5,12 +5,15 @@
  * with the process's own peak RSS. Both projects use the same strict tsconfig (skipLibCheck,
  * as almost every consumer has it).
  *
- * Ours is measured the way a package consumer gets it: declarations (`.d.ts`) emitted from
- * `generated/` + `runtime/` (untimed setup). A second, informational row type-checks against the
- * generated `.ts` sources, as in a repo that runs the generator itself.
+ * Both sides are measured the way a consumer repo has them (untimed setup): ours is the packed
+ * client and generator installed from their tarballs, `logto-mgmt generate` run into the
+ * consumer's `src/logto/` from the pinned spec, then `tsc` over the consumer and the generated
+ * client (whose runtime comes as `.d.ts` from node_modules); theirs is `@logto/api` installed
+ * from the registry. Each with skipLibCheck on (what almost every consumer has) and off. An
+ * informational row type-checks the client prebuilt in the package (`import … from 'logto-mgmt'`).
  */
-import { existsSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   assertSucceeded,
   freshScratchDir,
@@ -18,6 +21,7 @@ import {
   isMain,
   median,
   repoRoot,
+  runChild,
   runNode,
   runsFromEnv,
   tscCli,
@@ -37,7 +41,6 @@ import {
 
 const GROUP = '2. Consumer type-check';
 const TIMEOUT_MS = 180_000;
-const ourClientSource = join(repoRoot, 'generated/client.ts');
 
 const consumerTsconfig = {
   compilerOptions: {
@@ -87,53 +90,65 @@ export const summary: string = \`\${user.primaryEmail} \${roles.length} \${organ
 `;
 }
 
-function writeConsumer(dir: string, source: string): string {
+function writeConsumer(dir: string, source: string, skipLibCheck: boolean): string {
+  mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'consumer.ts'), source);
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(consumerTsconfig, null, 2));
+  writeFileSync(join(dir, `tsconfig.${skipLibCheck ? 'skip' : 'full'}.json`), JSON.stringify({ compilerOptions: { ...consumerTsconfig.compilerOptions, skipLibCheck }, files: consumerTsconfig.files }, null, 2));
   return dir;
 }
 
-/** Emits the `.d.ts` a package consumer would install, from generated/ and runtime/. */
-async function emitOurDeclarations(outDir: string): Promise<void> {
-  const args = [
-    tscCli,
-    ...['--declaration', '--emitDeclarationOnly', '--outDir', outDir, '--rootDir', repoRoot],
-    ...['--target', 'ES2022', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--strict'],
-    ...['--skipLibCheck', '--resolveJsonModule', '--lib', 'ES2022,DOM,DOM.Iterable', '--types', 'node'],
-    join(repoRoot, 'generated/client.ts'),
-  ];
-  assertSucceeded(await runNode(args, { timeoutMs: TIMEOUT_MS }), 'declaration emit for generated/client.ts');
+/** A consumer repo: package.json, and `npm install` of what it depends on (tarballs or registry specs). */
+async function installConsumer(dir: string, dependencies: string[], devDependencies: string[]): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', type: 'module', private: true }));
+  const install = ['install', '--prefer-offline', '--no-audit', '--no-fund'];
+  if (dependencies.length) assertSucceeded(await runChild('npm', [...install, ...dependencies], { cwd: dir, timeoutMs: 300_000 }), `npm install ${dependencies.join(' ')}`);
+  if (devDependencies.length) assertSucceeded(await runChild('npm', [...install, '-D', ...devDependencies], { cwd: dir, timeoutMs: 300_000 }), `npm install -D ${devDependencies.join(' ')}`);
 }
 
-function typecheck(dir: string, what: string): () => Promise<ChildRun> {
-  return async () =>
-    assertSucceeded(await runNode([tscCli, '--noEmit', '-p', join(dir, 'tsconfig.json')], { rusage: true, timeoutMs: TIMEOUT_MS }), what);
+async function packOurs(scratch: string, args: string[]): Promise<string> {
+  const packed = assertSucceeded(await runChild('npm', ['pack', '--json', '--pack-destination', scratch, ...args], { cwd: repoRoot, timeoutMs: 300_000 }), `npm pack ${args.join(' ')}`);
+  return join(scratch, (JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as Array<{ filename: string }>)[0].filename);
+}
+
+function typecheck(dir: string, skipLibCheck: boolean, what: string): () => Promise<ChildRun> {
+  const project = join(dir, `tsconfig.${skipLibCheck ? 'skip' : 'full'}.json`);
+  return async () => assertSucceeded(await runNode([tscCli, '--noEmit', '-p', project], { rusage: true, timeoutMs: TIMEOUT_MS }), what);
 }
 
 export async function benchTypecheck(): Promise<BenchResult> {
   const runs = runsFromEnv(3);
   const scratch = freshScratchDir('typecheck');
-  const theirs = writeConsumer(freshScratchDir('typecheck/theirs'), theirConsumer);
-  const measurements: Record<string, () => Promise<ChildRun>> = { theirs: typecheck(theirs, 'tsc on the @logto/api consumer') };
-
   const rows: BenchRow[] = [];
-  const haveOurs = existsSync(ourClientSource);
-  if (haveOurs) {
-    try {
-      const declarations = join(scratch, 'declarations');
-      await emitOurDeclarations(declarations);
-      const fromDeclarations = writeConsumer(freshScratchDir('typecheck/ours-dts'), '');
-      writeFileSync(join(fromDeclarations, 'consumer.ts'), ourConsumer(importPath(fromDeclarations, join(declarations, 'generated/client.js'))));
-      measurements.oursDts = typecheck(fromDeclarations, 'tsc on our consumer (.d.ts)');
-      const fromSources = writeConsumer(freshScratchDir('typecheck/ours-ts'), '');
-      writeFileSync(join(fromSources, 'consumer.ts'), ourConsumer(importPath(fromSources, join(repoRoot, 'generated/client.js'))));
-      measurements.oursTs = typecheck(fromSources, 'tsc on our consumer (.ts sources)');
-    } catch (error) {
-      rows.push(unavailableRow(GROUP, 'tsc --noEmit, 3 calls', 'no slower, no bigger', (error as Error).message));
+  const measurements: Record<string, () => Promise<ChildRun>> = {};
+  try {
+    const logtoApiVersion = (JSON.parse(readFileSync(join(repoRoot, 'node_modules/@logto/api/package.json'), 'utf8')) as { version: string }).version;
+    const theirs = join(scratch, 'theirs');
+    await installConsumer(theirs, [`@logto/api@${logtoApiVersion}`], []);
+    const client = await packOurs(scratch, []);
+    const generator = await packOurs(scratch, ['--workspace', 'logto-mgmt-generator']);
+    const ours = join(scratch, 'ours');
+    await installConsumer(ours, [client], [generator]);
+    assertSucceeded(
+      await runNode([join(ours, 'node_modules/logto-mgmt-generator/dist/cli/cli.js'), 'generate', '--spec', join(repoRoot, 'test/specs/logto-1.42.0.json'), '--out', 'src/logto'], {
+        cwd: ours,
+        timeoutMs: TIMEOUT_MS,
+      }),
+      'logto-mgmt generate in the consumer',
+    );
+    for (const skipLibCheck of [true, false]) {
+      const key = skipLibCheck ? 'Skip' : 'Full';
+      writeConsumer(theirs, theirConsumer, skipLibCheck);
+      writeConsumer(ours, ourConsumer('./src/logto/index.js'), skipLibCheck);
+      measurements[`theirs${key}`] = typecheck(theirs, skipLibCheck, `tsc on the @logto/api consumer (skipLibCheck ${skipLibCheck})`);
+      measurements[`ours${key}`] = typecheck(ours, skipLibCheck, `tsc on our generated consumer (skipLibCheck ${skipLibCheck})`);
     }
-  } else {
-    rows.push(unavailableRow(GROUP, 'tsc --noEmit, 3 calls', 'no slower, no bigger', 'generated/client.ts (createLogtoManagementClient) is not on this branch yet'));
+    const prebuilt = join(ours, 'prebuilt');
+    writeConsumer(prebuilt, ourConsumer('logto-mgmt'), true);
+    writeFileSync(join(prebuilt, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+    measurements.prebuiltSkip = typecheck(prebuilt, true, 'tsc on a consumer of the prebuilt client');
+  } catch (error) {
+    return { rows: [unavailableRow(GROUP, 'tsc --noEmit, 3 calls', 'no slower, no bigger', (error as Error).message)] };
   }
 
   let samples: Record<string, ChildRun[]>;
@@ -150,51 +165,34 @@ export async function benchTypecheck(): Promise<BenchResult> {
   const timeCell = (key: string) => (Number.isNaN(cpu(key)) ? formatMs(time(key)) : `${formatMs(time(key))} (CPU ${formatMs(cpu(key))})`);
   const peak = (key: string) => median(samples[key].map((run) => (run.rusage?.maxRSS ?? Number.NaN) * 1024));
 
-  const compare = (key: string, label: string, informational: boolean) => {
-    const timeVerdict = judgeLowerIsBetter(time(key), time('theirs'), 1, 'slower');
-    const memoryVerdict = judgeLowerIsBetter(peak(key), peak('theirs'), 1, 'bigger');
+  const compare = (key: string, their: string, label: string, informational: boolean) => {
+    const timeVerdict = judgeLowerIsBetter(time(key), time(their), 1, 'slower');
+    const memoryVerdict = judgeLowerIsBetter(peak(key), peak(their), 1, 'bigger');
     rows.push({
       group: GROUP,
       name: `tsc --noEmit time, 3 calls, ${label}`,
       ours: timeCell(key),
-      theirs: `${timeCell('theirs')} (@logto/api)`,
-      ratio: formatRatio(time(key), time('theirs')),
+      theirs: `${timeCell(their)} (@logto/api)`,
+      ratio: formatRatio(time(key), time(their)),
       target: informational ? 'informational' : 'no slower (≤ 1.00×)',
-      ...(informational ? { verdict: 'INFO' as const, detail: compareLowerIsBetter(time(key), time('theirs'), 'slower') } : timeVerdict),
+      ...(informational ? { verdict: 'INFO' as const, detail: compareLowerIsBetter(time(key), time(their), 'slower') } : timeVerdict),
       runs: runsLabel,
     });
     rows.push({
       group: GROUP,
       name: `tsc --noEmit peak RSS, 3 calls, ${label}`,
       ours: formatBytes(peak(key)),
-      theirs: `${formatBytes(peak('theirs'))} (@logto/api)`,
-      ratio: formatRatio(peak(key), peak('theirs')),
+      theirs: `${formatBytes(peak(their))} (@logto/api)`,
+      ratio: formatRatio(peak(key), peak(their)),
       target: informational ? 'informational' : 'no bigger (≤ 1.00×)',
-      ...(informational ? { verdict: 'INFO' as const, detail: compareLowerIsBetter(peak(key), peak('theirs'), 'bigger') } : memoryVerdict),
+      ...(informational ? { verdict: 'INFO' as const, detail: compareLowerIsBetter(peak(key), peak(their), 'bigger') } : memoryVerdict),
       runs: runsLabel,
     });
   };
-  if (samples.oursDts) compare('oursDts', 'package .d.ts', false);
-  if (samples.oursTs) compare('oursTs', 'generated .ts sources in the consumer repo', true);
-  if (!samples.oursDts) {
-    rows.push({
-      group: GROUP,
-      name: 'reference: @logto/api consumer alone',
-      ours: '—',
-      theirs: `${timeCell('theirs')}, ${formatBytes(peak('theirs'))} peak RSS`,
-      ratio: '—',
-      target: 'informational',
-      verdict: 'INFO',
-      detail: 'their side, measured so the row is ready when ours lands',
-      runs: runsLabel,
-    });
-  }
+  compare('oursSkip', 'theirsSkip', 'consumer repo after `npm run generate`, skipLibCheck on', false);
+  compare('oursFull', 'theirsFull', 'consumer repo after `npm run generate`, skipLibCheck off', false);
+  compare('prebuiltSkip', 'theirsSkip', 'prebuilt client from the package (`logto-mgmt`), skipLibCheck on', true);
   return { rows };
-}
-
-function importPath(fromDir: string, target: string): string {
-  const path = relative(fromDir, target).split('\\').join('/');
-  return path.startsWith('.') ? path : `./${path}`;
 }
 
 if (isMain(import.meta.url)) printResult(await benchTypecheck());
