@@ -54,6 +54,11 @@ export interface GenerateOptions {
   /** Spec patches to apply. Default: Logto's (generator/patches.ts). */
   patches?: readonly SpecPatch[];
   /**
+   * A patch that matches nothing fails the run (`--strict-patches`). For this repo's own check
+   * of its pinned spec; a consumer's Logto may lack any quirk, so by default it is `id×0`.
+   */
+  strictPatches?: boolean;
+  /**
    * Exit with an error, writing nothing, when replacing the pinned spec would bring a breaking
    * API change (generator/track-changes.ts).
    */
@@ -241,7 +246,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   done('compare', tracked.note);
 
   // 4. Normalise and model.
-  const normalised = normaliseSpec(validation, patches, specFile!);
+  const normalised = normaliseSpec(validation, patches, specFile!, { strictPatches: options.strictPatches });
   done('normalise', Object.entries(normalised.patchCounts).map(([id, count]) => `${id}×${count}`).join(' '));
   const nameMapLabel = `${outLabel}/${NAME_MAP_FILE}`;
   const previousNames = parseNameMap(await readFile(join(outDir, NAME_MAP_FILE), 'utf8').catch(() => undefined), nameMapLabel);
