@@ -22,7 +22,7 @@ export interface Violation {
 export interface SpecServer {
   url: string;
   violations: Violation[];
-  /** operationId → number of valid requests received. */
+  /** `METHOD /path/{template}` → number of valid requests received. */
   hits: Map<string, number>;
   close(): Promise<void>;
 }
@@ -107,7 +107,9 @@ export async function startSpecServer(spec: SpecDocument, tokens: { m2m: string;
             violations.push({ method: c.request.method, url: req.url ?? '', operationId: operation.operationId, problem: `query object ${parameter.name} must be serialized style=form, explode=true (key=value), not deepObject` });
           }
         }
-        hits.set(operation.operationId, (hits.get(operation.operationId) ?? 0) + 1);
+        // By route, not operationId: the generator names operations whose operationId is not an identifier.
+        const route = `${String((c.operation as { method?: string }).method).toUpperCase()} ${(c.operation as { path?: string }).path}`;
+        hits.set(route, (hits.get(route) ?? 0) + 1);
         const status = Number(Object.keys(operation.responses ?? {}).find((code) => /^2\d\d$/.test(code)) ?? 200);
         if (status === 204) res.writeHead(204).end();
         else res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
