@@ -237,6 +237,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     pinnedSpecFile: PINNED_SPEC_FILE,
     newDocument: sorted,
     newSha256: bodySha256!,
+    patches,
     source: source!,
     date: options.date,
     failOnBreaking: options.failOnBreaking,

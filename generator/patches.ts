@@ -16,6 +16,9 @@ export interface SpecPatch {
   apply(node: JsonObject): void;
 }
 
+const isValidatorFunction = (node: unknown): boolean =>
+  node !== null && typeof node === 'object' && (node as JsonObject).type === 'object' && (node as JsonObject).description === 'Validator function';
+
 const isJsonStringLiteral = (format: unknown): format is string =>
   typeof format === 'string' && format.length >= 2 && format.startsWith('"') && format.endsWith('"');
 
@@ -53,8 +56,12 @@ export const LOGTO_PATCHES: readonly SpecPatch[] = [
   {
     id: 'validator-function-items',
     reason:
-      'Arrays validated by a custom zod refinement (e.g. oidcClientMetadata.redirectUris) have `items: {type: object, description: "Validator function"}`, but their values are strings (URIs).',
-    matches: (node, path) => path[path.length - 1] === 'items' && node.type === 'object' && node.description === 'Validator function',
+      'Arrays validated by a custom zod refinement (e.g. oidcClientMetadata.redirectUris) have `items: {type: object, description: "Validator function"}` (Logto 1.42), or `items: {oneOf: [` two of those `]}` (Logto 1.34), but their values are strings (URIs).',
+    matches: (node, path) => {
+      if (path[path.length - 1] !== 'items') return false;
+      const branches = node.oneOf ?? node.anyOf;
+      return isValidatorFunction(node) || (Array.isArray(branches) && branches.length > 0 && branches.every(isValidatorFunction));
+    },
     apply(node) {
       for (const key of Object.keys(node)) delete node[key];
       node.type = 'string';

@@ -37,6 +37,12 @@ describe('Logto patches', () => {
       want: { type: 'array', items: { type: 'string' } },
     },
     {
+      // Logto 1.34.0 writes the same array as a union of two validator functions.
+      id: 'validator-function-items',
+      given: { type: 'array', items: { oneOf: [{ type: 'object', description: 'Validator function' }, { type: 'object', description: 'Validator function' }] } },
+      want: { type: 'array', items: { type: 'string' } },
+    },
+    {
       id: 'multipart-file-field',
       given: { properties: { file: { description: 'The file asset to upload.' } } },
       want: { properties: { file: { description: 'The file asset to upload.', type: 'string', format: 'binary' } } },
