@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OpenAPIBackend, type Context } from 'openapi-backend';
-import { addLogtoFormats, formatsIn, logtoRegExp } from './logto-schema-rules.js';
+import { addLogtoFormats, formatsIn, logtoRegExp, withoutUntypedNullable } from './logto-schema-rules.js';
 import type { SpecDocument } from './minimal-arguments.js';
 
 export type ExpectedSecurity = 'm2m' | 'none' | 'user';
@@ -45,7 +45,7 @@ export function expectedSecurity(spec: SpecDocument, operation: { security?: unk
 const OPERATION_ID_PREFIX = 'spec:';
 
 function withPrefixedOperationIds(spec: SpecDocument): SpecDocument {
-  const copy = structuredClone(spec);
+  const copy = withoutUntypedNullable(spec);
   for (const pathItem of Object.values(copy.paths)) {
     for (const operation of Object.values(pathItem)) {
       if (operation && typeof operation === 'object' && typeof operation.operationId === 'string') operation.operationId = OPERATION_ID_PREFIX + operation.operationId;
