@@ -11,6 +11,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate, type GenerateResult } from '../../generator/generate.js';
+import { bindNamespace, createLogtoClient } from '../../runtime/index.js';
 import { createLogtoManagementClient } from './fixtures/unusual/golden/client.js';
 import * as namespaces from './fixtures/unusual/golden/operations/index.js';
 import { CONTRACT_TOKENS, generatedOperations, routeKey, runContract, specOperationCount } from '../runtime/contract/run-contract.js';
@@ -121,6 +122,18 @@ describe('the unusual fixture, called', () => {
     const specials = await import('./fixtures/unusual/golden/operations/specials.js');
     expect('then' in specials).toBe(false);
     expect(Object.keys(bound.specials).sort()).toEqual(['constructor', 'proto', 'prototype', 'then_', 'toString']);
+  });
+
+  it('bindNamespace defines a member named `__proto__` as a property, never as the prototype', async () => {
+    const namespace = Object.fromEntries([['__proto__', namespaces.specials.proto], ['constructor', namespaces.specials.constructor]]);
+    const core = createLogtoClient({ endpoint: server.url, getAccessToken: () => CONTRACT_TOKENS.m2m, logger: { warn: () => {} }, maxRetries: 0, rateLimit: false });
+    const bound = bindNamespace(core, namespace) as Record<string, () => Promise<unknown>>;
+    expect(Object.getPrototypeOf(bound)).toBe(Object.prototype);
+    expect(Object.keys(bound)).toEqual(['__proto__', 'constructor']);
+    server.hits.clear();
+    await bound['__proto__']();
+    await bound.constructor();
+    expect([...server.hits.keys()]).toEqual(['GET /api/specials/proto', 'POST /api/specials/constructor']);
   });
 
   it('calls each special name over HTTP: one valid request per operation', async () => {
