@@ -92,11 +92,14 @@ function walk(
 ): void {
   const oldSchema = flattenAllOf(context.resolveOld, context.resolveOld(rawOld));
   const newSchema = flattenAllOf(context.resolveNew, context.resolveNew(rawNew));
-  // A media type without a schema is typed `unknown`: gaining one narrows what may be sent
-  // and gives the reader fields; losing one is the reverse.
+  // A media type without a schema, or a schema that constrains nothing (`{}`), is typed
+  // `unknown`: gaining a schema narrows what may be sent and gives the reader fields; losing
+  // one is the reverse.
   const request = context.direction === 'request';
-  if (isObject(oldSchema) !== isObject(newSchema) && (oldSchema === undefined || newSchema === undefined)) {
-    if (newSchema === undefined) changes.push({ kind: 'schema-removed', breaking: !request, location, message: 'no longer has a schema (now any JSON)' });
+  const oldAny = oldSchema === undefined || isAnySchema(oldSchema);
+  const newAny = newSchema === undefined || isAnySchema(newSchema);
+  if (oldAny !== newAny) {
+    if (newAny) changes.push({ kind: 'schema-removed', breaking: !request, location, message: 'no longer has a schema (now any JSON)' });
     else changes.push({ kind: 'schema-added', breaking: request, location, message: `now has a schema${typeOf(newSchema as Schema) ? ` (${typeOf(newSchema as Schema)})` : ''} (was any JSON)` });
     return;
   }
@@ -388,6 +391,13 @@ function flattenAllOf(resolve: (value: any) => any, schema: unknown): unknown {
     merged.type ??= member.type;
   }
   return merged;
+}
+
+/** No keyword that constrains the value (a description or example alone): any JSON. */
+function isAnySchema(schema: unknown): boolean {
+  if (!isObject(schema)) return false;
+  const constraining = ['type', 'properties', 'items', 'enum', 'const', 'oneOf', 'anyOf', 'allOf', 'not', 'additionalProperties', 'format', '$ref'];
+  return !constraining.some((keyword) => keyword in schema);
 }
 
 /** The schema of an object's extra keys: `true` is `{}` (any value), absent or `false` none. */

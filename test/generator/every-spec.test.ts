@@ -177,15 +177,15 @@ describe('a consumer pinned at the real Logto 1.34.0', () => {
 describe('upgrading that consumer to the real Logto 1.42.0', () => {
   it('--fail-on-breaking exits 1, lists the breaking changes and writes nothing', () => {
     expect(failOnBreaking.code).toBe(1);
-    expect(failOnBreaking.stderr).toContain('API changes (313 → 359 operations): 46 operations added, 0 removed, 120 changed; 15 breaking changes');
+    expect(failOnBreaking.stderr).toContain('API changes (313 → 359 operations): 46 operations added, 0 removed, 120 changed; 17 breaking changes');
     expect(failOnBreaking.stderr).toContain('✗ UpdateOrganization (PATCH /api/organizations/{id}) requestBody/id: field "id" removed from the request');
-    expect(failOnBreaking.stderr).toContain('--fail-on-breaking: 15 breaking changes; nothing was written');
+    expect(failOnBreaking.stderr).toContain('--fail-on-breaking: 17 breaking changes; nothing was written');
     expect(failOnBreaking.untouched).toBe(true);
   });
 
   it('regenerates, prints the change report and writes CHANGES.md', async () => {
     expect(upgrade).toMatchObject({ status: 'written', operations: 359 });
-    expect(upgrade.lines.join('\n')).toContain('API changes (313 → 359 operations): 46 operations added, 0 removed, 120 changed; 15 breaking changes');
+    expect(upgrade.lines.join('\n')).toContain('API changes (313 → 359 operations): 46 operations added, 0 removed, 120 changed; 17 breaking changes');
     expect(upgrade.changedFiles).toEqual(expect.arrayContaining(['CHANGES.md', 'API-CHANGELOG.md', 'schema.ts']));
     const changes = await readFile(join(consumer, 'generated', 'CHANGES.md'), 'utf8');
     expect(changes).toContain('UpdateOrganization');
