@@ -25,7 +25,11 @@ export type SchemaChangeKind =
   | 'field-no-longer-required'
   | 'nullable-changed'
   | 'variant-added'
-  | 'variant-removed';
+  | 'variant-removed'
+  | 'additional-properties-added'
+  | 'additional-properties-removed'
+  | 'schema-added'
+  | 'schema-removed';
 
 export interface SchemaChange {
   kind: SchemaChangeKind;
@@ -88,6 +92,17 @@ function walk(
 ): void {
   const oldSchema = flattenAllOf(context.resolveOld, context.resolveOld(rawOld));
   const newSchema = flattenAllOf(context.resolveNew, context.resolveNew(rawNew));
+  // A media type without a schema, or a schema that constrains nothing (`{}`), is typed
+  // `unknown`: gaining a schema narrows what may be sent and gives the reader fields; losing
+  // one is the reverse.
+  const request = context.direction === 'request';
+  const oldAny = oldSchema === undefined || isAnySchema(oldSchema);
+  const newAny = newSchema === undefined || isAnySchema(newSchema);
+  if (oldAny !== newAny) {
+    if (newAny) changes.push({ kind: 'schema-removed', breaking: !request, location, message: 'no longer has a schema (now any JSON)' });
+    else changes.push({ kind: 'schema-added', breaking: request, location, message: `now has a schema${typeOf(newSchema as Schema) ? ` (${typeOf(newSchema as Schema)})` : ''} (was any JSON)` });
+    return;
+  }
   if (!isObject(oldSchema) || !isObject(newSchema)) return;
   let partners = inProgress.get(oldSchema);
   if (partners?.has(newSchema)) return;
@@ -169,7 +184,8 @@ function compare(
   const newRequired = new Set<string>(Array.isArray(newSchema.required) ? newSchema.required : []);
   for (const name of Object.keys(oldProperties)) {
     const where = `${location}/${escapePointer(name)}`;
-    if (!(name in newProperties)) {
+    // Own keys only: a field called `constructor` or `toString` is not in every object.
+    if (!Object.hasOwn(newProperties, name)) {
       add('field-removed', true, request ? `field "${name}" removed from the request` : `field "${name}" removed from the response`, where);
       continue;
     }
@@ -183,7 +199,7 @@ function compare(
     walk(context, oldProperties[name], newProperties[name], where, changes, inProgress);
   }
   for (const name of Object.keys(newProperties)) {
-    if (name in oldProperties) continue;
+    if (Object.hasOwn(oldProperties, name)) continue;
     const where = `${location}/${escapePointer(name)}`;
     if (request && newRequired.has(name)) add('field-newly-required', true, `new required field "${name}"`, where);
     else add('field-added', false, `field "${name}" added`, where);
@@ -192,9 +208,15 @@ function compare(
   if (oldSchema.items !== undefined && newSchema.items !== undefined) {
     walk(context, oldSchema.items, newSchema.items, `${location}/[]`, changes, inProgress);
   }
-  if (isObject(oldSchema.additionalProperties) && isObject(newSchema.additionalProperties)) {
-    walk(context, oldSchema.additionalProperties, newSchema.additionalProperties, `${location}/*`, changes, inProgress);
-  }
+  // Extra keys: `additionalProperties: true` (or `{}`) is an index signature `[key: string]: unknown`
+  // in the generated type; absent or `false` is none (`Record<string, never>` for an object
+  // without fields). Allowing more keys breaks no one; no longer allowing them breaks code that
+  // sends or reads them.
+  const oldExtra = extraKeysSchema(oldSchema.additionalProperties);
+  const newExtra = extraKeysSchema(newSchema.additionalProperties);
+  if (!oldExtra && newExtra) add('additional-properties-added', false, 'now allows additional properties (any key)');
+  else if (oldExtra && !newExtra) add('additional-properties-removed', true, 'no longer allows additional properties');
+  else if (oldExtra && newExtra) walk(context, oldExtra, newExtra, `${location}/*`, changes, inProgress);
 
   compareVariants(context, oldSchema, newSchema, location, changes, inProgress);
 
@@ -278,7 +300,7 @@ function mergedObjectBranches(resolve: (value: any) => any, schema: Schema): Sch
     for (const branch of branches as Schema[]) {
       for (const [name, property] of Object.entries(branch.properties ?? {})) fields.set(name, [...(fields.get(name) ?? []), property]);
     }
-    const properties: Schema = {};
+    const properties: Schema = Object.create(null);
     for (const [name, schemas] of fields) {
       const literals = schemas.map((property) => enumValues(resolve, resolve(property)));
       properties[name] = literals.every(Boolean) && schemas.length > 1 ? { enum: [...new Set(literals.flat())] } : schemas[0];
@@ -364,11 +386,24 @@ function flattenAllOf(resolve: (value: any) => any, schema: unknown): unknown {
   for (const raw of schema.allOf) {
     const member = flattenAllOf(resolve, resolve(raw));
     if (!isObject(member)) continue;
-    Object.assign(merged.properties, member.properties);
+    merged.properties = { ...merged.properties, ...member.properties }; // spread: a `__proto__` field stays a field
     merged.required.push(...(member.required ?? []));
     merged.type ??= member.type;
   }
   return merged;
+}
+
+/** No keyword that constrains the value (a description or example alone): any JSON. */
+function isAnySchema(schema: unknown): boolean {
+  if (!isObject(schema)) return false;
+  const constraining = ['type', 'properties', 'items', 'enum', 'const', 'oneOf', 'anyOf', 'allOf', 'not', 'additionalProperties', 'format', '$ref'];
+  return !constraining.some((keyword) => keyword in schema);
+}
+
+/** The schema of an object's extra keys: `true` is `{}` (any value), absent or `false` none. */
+function extraKeysSchema(additionalProperties: unknown): Schema | undefined {
+  if (additionalProperties === true) return {};
+  return isObject(additionalProperties) ? additionalProperties : undefined;
 }
 
 function isObject(value: unknown): value is Schema {

@@ -31,6 +31,10 @@ export type ChangeKind =
   | 'response-status-changed'
   | 'response-body-added'
   | 'response-body-removed'
+  | 'response-added'
+  | 'response-removed'
+  | 'response-header-added'
+  | 'response-header-removed'
   | SchemaChangeKind;
 
 export interface OperationRef {
@@ -348,6 +352,59 @@ function diffResponses(
     if (oldHasBody && !newHasBody) add('response-body-removed', true, `response ${status} no longer has a body`, location);
     else if (!oldHasBody && newHasBody) add('response-body-added', false, `response ${status} now has a body`, location);
     else if (oldHasBody && newHasBody) diffContent(context, 'response', oldResponse.content, newResponse.content, location, add, changes, operation);
+    diffResponseHeaders(oldResponse, newResponse, location, add);
+  }
+  diffOtherResponses(context, rawOld, rawNew, changes, operation);
+}
+
+/**
+ * Error and other non-2xx responses: the wrappers return only 2xx data (an error is thrown as
+ * LogtoApiError), but `operations['X']['responses']` lists every status, so a documented status
+ * that comes or goes changes the generated types. Reported, never breaking.
+ */
+function diffOtherResponses(context: DiffContext, rawOld: any, rawNew: any, changes: ApiChange[], operation: OperationRef) {
+  const other = (resolve: (value: any) => any, responses: any) =>
+    new Map(
+      Object.entries(responses ?? {})
+        .filter(([status]) => !/^2(\d\d|XX)$/i.test(status))
+        .map(([status, response]) => [status, resolve(response)] as const),
+    );
+  const before = other(context.resolveOld, rawOld);
+  const after = other(context.resolveNew, rawNew);
+  const add: Add = (kind, _breaking, message, location) =>
+    changes.push({ kind, breaking: false, operation, ...(location === undefined ? {} : { location }), message });
+  for (const status of before.keys()) {
+    if (!after.has(status)) add('response-removed', false, `response ${status} no longer documented`, `responses/${status}`);
+  }
+  for (const [status, response] of after) {
+    const location = `responses/${status}`;
+    const previous = before.get(status);
+    if (previous === undefined) {
+      add('response-added', false, `response ${status} now documented${response?.description ? ` (${String(response.description).split('\n')[0]})` : ''}`, location);
+      continue;
+    }
+    const previousHasBody = hasBody(previous);
+    const nowHasBody = hasBody(response);
+    if (previousHasBody && !nowHasBody) add('response-body-removed', false, `response ${status} no longer has a body`, location);
+    else if (!previousHasBody && nowHasBody) add('response-body-added', false, `response ${status} now has a body`, location);
+    else if (previousHasBody && nowHasBody) {
+      const found: ApiChange[] = [];
+      diffContent(context, 'response', previous.content, response.content, location, add, found, operation);
+      changes.push(...found.map((change) => ({ ...change, breaking: false })));
+    }
+    diffResponseHeaders(previous, response, location, add);
+  }
+}
+
+/** Documented response headers are typed (`headers: { 'Total-Number'?: string }`). */
+function diffResponseHeaders(oldResponse: any, newResponse: any, location: string, add: Add) {
+  const before = Object.keys(oldResponse?.headers ?? {});
+  const after = Object.keys(newResponse?.headers ?? {});
+  for (const name of before) {
+    if (!after.includes(name)) add('response-header-removed', true, `response header ${name} no longer documented`, `${location}/headers/${escapePointer(name)}`);
+  }
+  for (const name of after) {
+    if (!before.includes(name)) add('response-header-added', false, `response header ${name} now documented`, `${location}/headers/${escapePointer(name)}`);
   }
 }
 

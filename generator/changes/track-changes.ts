@@ -16,7 +16,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { addChangelogEntry, renderChangelogEntry, renderMarkdown, renderSummary, summaryLine, type ReportSides } from './change-report.js';
+import { asGenerated } from './compare-as-generated.js';
 import { diffSpecs, type ChangeReport } from './diff-specs.js';
+import type { SpecPatch } from '../pipeline/patches.js';
 import { GeneratorError } from '../pipeline/generator-error.js';
 
 export const CHANGES_FILE = 'CHANGES.md';
@@ -33,6 +35,8 @@ export interface TrackChangesInput {
   /** The new spec as parsed, before any normalisation (the pinned copy is the vendor's too). */
   newDocument: unknown;
   newSha256: string;
+  /** Applied to both sides before comparing (what the generated types are made from). */
+  patches?: readonly SpecPatch[];
   source?: string;
   date?: string;
   failOnBreaking?: boolean;
@@ -88,7 +92,7 @@ export async function trackChanges(input: TrackChangesInput): Promise<TrackedCha
   }
   let report: ChangeReport;
   try {
-    report = diffSpecs(previous, input.newDocument);
+    report = diffSpecs(asGenerated(previous, input.patches ?? []), asGenerated(input.newDocument, input.patches ?? []));
   } catch (error) {
     input.warn(`cannot compare with the previously pinned spec: ${(error as Error).message}; no change report this time`);
     return carryOver('not compared');

@@ -38,6 +38,8 @@ Options:
                              to this package's runtime/index.js, or logto-mgmt/runtime)
   --timeout <ms>             Timeout for pulling the spec (default 15000)
   --fail-on-breaking         Exit 1, writing nothing, when the new spec has breaking changes
+  --strict-patches           A spec patch that matches nothing is an error (default: counted
+                             as id×0; for checking logto-mgmt's own pinned spec)
   --date <YYYY-MM-DD>        Date of the API-CHANGELOG.md entry (default SOURCE_DATE_EPOCH, or none)
   --config <file>            Consumer config file (default ./logto-mgmt.config.json)
   -h, --help                 Show this help`;
@@ -76,6 +78,7 @@ export function parseGenerateArgs(argv: readonly string[]): GenerateOptions & { 
         'runtime-import': { type: 'string' },
         timeout: { type: 'string' },
         'fail-on-breaking': { type: 'boolean' },
+        'strict-patches': { type: 'boolean' },
         date: { type: 'string' },
         config: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -100,6 +103,7 @@ export function parseGenerateArgs(argv: readonly string[]): GenerateOptions & { 
     runtimeImport: values['runtime-import'],
     timeoutMs,
     failOnBreaking: values['fail-on-breaking'],
+    strictPatches: values['strict-patches'],
     date: values.date,
     config: values.config,
     help: values.help,

@@ -5,9 +5,11 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderMarkdown, renderSummary } from '../changes/change-report.js';
+import { asGenerated } from '../changes/compare-as-generated.js';
 import { diffSpecs } from '../changes/diff-specs.js';
 import { isUrl, parseHeaders, parseSpecText, pullSpec, readSpecFile, sha256, SpecPullError } from '../pipeline/fetch-spec.js';
 import { GeneratorError } from '../pipeline/generator-error.js';
+import { LOGTO_PATCHES } from '../pipeline/patches.js';
 
 export const DIFF_USAGE = `Usage: logto-mgmt diff <old spec> <new spec> [options]
 
@@ -48,7 +50,8 @@ export async function diffCommand(argv: readonly string[], io: { stdout: (text: 
   const [before, after] = await Promise.all(positionals.map((spec) => loadSpec(spec, headers, io.cwd ?? process.cwd())));
   let report;
   try {
-    report = diffSpecs(before!.document, after!.document);
+    // As `generate` compares them: the same patches on both sides.
+    report = diffSpecs(asGenerated(before!.document, LOGTO_PATCHES), asGenerated(after!.document, LOGTO_PATCHES));
   } catch (error) {
     // A broken document (not OpenAPI 3, a dangling $ref) is bad input: one clear line, exit 1.
     throw new GeneratorError(`${positionals[0]} → ${positionals[1]}: ${(error as Error).message}`);

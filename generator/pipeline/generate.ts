@@ -56,6 +56,11 @@ export interface GenerateOptions {
   /** Spec patches to apply. Default: Logto's (generator/pipeline/patches.ts). */
   patches?: readonly SpecPatch[];
   /**
+   * A patch that matches nothing fails the run (`--strict-patches`). For this repo's own check
+   * of its pinned spec; a consumer's Logto may lack any quirk, so by default it is `id×0`.
+   */
+  strictPatches?: boolean;
+  /**
    * Exit with an error, writing nothing, when replacing the pinned spec would bring a breaking
    * API change (generator/changes/track-changes.ts).
    */
@@ -257,6 +262,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     pinnedSpecFile: PINNED_SPEC_FILE,
     newDocument: sorted,
     newSha256: bodySha256!,
+    patches,
     source: source!,
     date: options.date,
     failOnBreaking: options.failOnBreaking,
@@ -266,7 +272,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   done('compare', tracked.note);
 
   // 4. Normalise and model.
-  const normalised = normaliseSpec(validation, patches, specFile!);
+  const normalised = normaliseSpec(validation, patches, specFile!, { strictPatches: options.strictPatches });
   done('normalise', Object.entries(normalised.patchCounts).map(([id, count]) => `${id}×${count}`).join(' '));
   const nameMapLabel = `${outLabel}/${NAME_MAP_FILE}`;
   const previousNames = parseNameMap(await readFile(join(outDir, NAME_MAP_FILE), 'utf8').catch(() => undefined), nameMapLabel);

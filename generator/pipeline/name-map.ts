@@ -14,8 +14,26 @@ export interface OperationName {
   method: string;
 }
 
-/** operationId → name. */
+/**
+ * operationId → name. Always built with a null prototype and read with `Object.hasOwn`:
+ * operationIds such as `__proto__`, `constructor` or `toString` are ordinary keys here.
+ */
 export type NameMap = Record<string, OperationName>;
+
+export function emptyNameMap(): NameMap {
+  return Object.create(null) as NameMap;
+}
+
+/**
+ * Names a namespace or method can never have: a `then` member makes the bound client (or a
+ * namespace, or the module `import()` resolves to) a thenable that `await` would call, and
+ * `__proto__` in an object literal sets the prototype instead of a property.
+ */
+const UNSAFE_MEMBER_NAMES = new Set(['then', '__proto__']);
+
+export function isUnsafeMemberName(name: string): boolean {
+  return UNSAFE_MEMBER_NAMES.has(name);
+}
 
 const RESERVED_WORDS = new Set(
   ('break case catch class const continue debugger default delete do else enum export extends false finally for ' +
@@ -24,7 +42,7 @@ const RESERVED_WORDS = new Set(
 );
 
 /** Names that generated/index.ts or the bound client already use. */
-const RESERVED_NAMESPACES = new Set(['raw', 'paths', 'components', 'operations', 'webhooks', 'createLogtoManagementClient']);
+const RESERVED_NAMESPACES = new Set(['raw', 'paths', 'components', 'operations', 'webhooks', 'createLogtoManagementClient', ...UNSAFE_MEMBER_NAMES]);
 
 export function isReservedWord(name: string): boolean {
   return RESERVED_WORDS.has(name);
@@ -88,7 +106,9 @@ export function camelCase(words: string[]): string {
   const [first, ...rest] = words;
   const head = /^[A-Z0-9]+$/.test(first) ? first.toLowerCase() : first[0].toLowerCase() + first.slice(1);
   const name = head + rest.map((word) => word[0].toUpperCase() + word.slice(1)).join('');
-  return /^[0-9]/.test(name) ? `_${name}` : name;
+  if (/^[0-9]/.test(name)) return `_${name}`;
+  // An operationId `Then` would become a `then` method: see UNSAFE_MEMBER_NAMES.
+  return isUnsafeMemberName(name) ? `${name}_` : name;
 }
 
 export interface NamedOperation {
@@ -101,31 +121,42 @@ export interface NamedOperation {
  * operations that still exist; new operations get derived names that avoid every kept one.
  */
 export function assignNames(operations: readonly NamedOperation[], previous: NameMap, nameMapFile: string): NameMap {
-  const result: NameMap = {};
+  const result = emptyNameMap();
   const taken = new Map<string, string>(); // `namespace.method` → operationId
   const claim = (operationId: string, name: OperationName) => {
     taken.set(`${name.namespace}.${name.method}`, operationId);
     result[operationId] = name;
   };
   for (const { operationId } of operations) {
+    if (!Object.hasOwn(previous, operationId)) continue;
     const kept = previous[operationId];
-    if (!kept) continue;
+    const pointer = `/${operationId.replace(/~/g, '~0').replace(/\//g, '~1')}`;
     if (
+      kept === null ||
+      typeof kept !== 'object' ||
       typeof kept.namespace !== 'string' ||
       typeof kept.method !== 'string' ||
       !/^[A-Za-z_$][\w$]*$/.test(kept.namespace) ||
       !/^[A-Za-z_$][\w$]*$/.test(kept.method)
     ) {
-      throw new GeneratorError('entry is not {"namespace": identifier, "method": identifier}', { file: nameMapFile, pointer: `/${operationId}` });
+      throw new GeneratorError('entry is not {"namespace": identifier, "method": identifier}', { file: nameMapFile, pointer });
+    }
+    for (const [what, name] of [['namespace', kept.namespace], ['method', kept.method]] as const) {
+      if (isUnsafeMemberName(name) || (what === 'namespace' && RESERVED_NAMESPACES.has(name))) {
+        throw new GeneratorError(
+          `${what} ${JSON.stringify(name)} cannot be used: ${isUnsafeMemberName(name) ? (name === 'then' ? 'a `then` member makes the client a thenable that `await` calls' : '`__proto__` would set a prototype, not a property') : 'the client already has a member of that name'}; pick another name`,
+          { file: nameMapFile, pointer: `${pointer}/${what}` },
+        );
+      }
     }
     const other = taken.get(`${kept.namespace}.${kept.method}`);
-    if (other) {
-      throw new GeneratorError(`${kept.namespace}.${kept.method} is also given to ${other}`, { file: nameMapFile, pointer: `/${operationId}` });
+    if (other !== undefined) {
+      throw new GeneratorError(`${kept.namespace}.${kept.method} is also given to ${other}`, { file: nameMapFile, pointer });
     }
     claim(operationId, { namespace: kept.namespace, method: kept.method });
   }
   for (const { operationId, tag } of operations) {
-    if (result[operationId]) continue;
+    if (Object.hasOwn(result, operationId)) continue;
     const namespace = namespaceForTag(tag ?? 'Other');
     const candidates = [deriveMethodName(operationId, tag), camelCase(operationIdWords(operationId))];
     let method = candidates.find((candidate) => !taken.has(`${namespace}.${candidate}`));
@@ -149,7 +180,8 @@ export function parseNameMap(text: string | undefined, file: string): NameMap {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new GeneratorError('is not an object of operationId → {namespace, method}', { file, pointer: '' });
   }
-  const map: NameMap = {};
+  // JSON.parse makes `"__proto__"` an own key; copying it with `map[key] =` would not.
+  const map = emptyNameMap();
   for (const [operationId, name] of Object.entries(value as Record<string, unknown>)) {
     if (operationId === '//') continue;
     map[operationId] = name as OperationName;

@@ -1,7 +1,8 @@
 /**
  * Fixes for known quirks of Logto's spec, kept in one place. Each patch says why it exists.
- * normalise-spec.ts applies every patch to every object in the document and fails when a patch
- * matched nothing: the quirk is gone upstream, so the patch must go too.
+ * normalise-spec.ts applies every patch to every object in the document and counts its matches:
+ * a quirk may be absent from some Logto versions, so `×0` is fine for a consumer, and an error
+ * only under `--strict-patches` (this repo's check of its pinned spec: a stale patch must go).
  */
 export type JsonObject = Record<string, unknown>;
 
@@ -15,6 +16,9 @@ export interface SpecPatch {
   /** Rewrites `node` in place. */
   apply(node: JsonObject): void;
 }
+
+const isValidatorFunction = (node: unknown): boolean =>
+  node !== null && typeof node === 'object' && (node as JsonObject).type === 'object' && (node as JsonObject).description === 'Validator function';
 
 const isJsonStringLiteral = (format: unknown): format is string =>
   typeof format === 'string' && format.length >= 2 && format.startsWith('"') && format.endsWith('"');
@@ -53,8 +57,12 @@ export const LOGTO_PATCHES: readonly SpecPatch[] = [
   {
     id: 'validator-function-items',
     reason:
-      'Arrays validated by a custom zod refinement (e.g. oidcClientMetadata.redirectUris) have `items: {type: object, description: "Validator function"}`, but their values are strings (URIs).',
-    matches: (node, path) => path[path.length - 1] === 'items' && node.type === 'object' && node.description === 'Validator function',
+      'Arrays validated by a custom zod refinement (e.g. oidcClientMetadata.redirectUris) have `items: {type: object, description: "Validator function"}` (Logto 1.42), or `items: {oneOf: [` two of those `]}` (Logto 1.34), but their values are strings (URIs).',
+    matches: (node, path) => {
+      if (path[path.length - 1] !== 'items') return false;
+      const branches = node.oneOf ?? node.anyOf;
+      return isValidatorFunction(node) || (Array.isArray(branches) && branches.length > 0 && branches.every(isValidatorFunction));
+    },
     apply(node) {
       for (const key of Object.keys(node)) delete node[key];
       node.type = 'string';

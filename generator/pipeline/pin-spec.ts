@@ -47,9 +47,9 @@ export interface SpecLock {
 export function sortKeys<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(sortKeys) as T;
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
-  return sorted as T;
+  // fromEntries defines each key: `sorted[key] =` would turn a `__proto__` field of a schema into
+  // the object's prototype, dropping the field.
+  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])])) as T;
 }
 
 export function serializePinnedSpec(sortedDocument: unknown): string {

@@ -19,8 +19,11 @@ export interface OpenApiDocument {
 
 export interface ValidationResult {
   document: OpenApiDocument;
-  /** Operations without an operationId, with the name we give them (method + path). */
-  missingOperationIds: Array<{ path: string; method: LowerHttpMethod; operationId: string }>;
+  /**
+   * Operations whose operationId is missing (named from method + path) or not an identifier
+   * (`list-users` → `ListUsers`), with the operationId we generate them under.
+   */
+  assignedOperationIds: Array<{ path: string; method: LowerHttpMethod; operationId: string }>;
   warnings: string[];
 }
 
@@ -47,9 +50,11 @@ export function validateSpec(value: unknown, file: string): ValidationResult {
   if (Object.keys(paths as object).length === 0) fail('"paths" is empty: nothing to generate', 'paths');
 
   const warnings: string[] = [];
-  const missingOperationIds: ValidationResult['missingOperationIds'] = [];
-  const seen = new Map<string, string>();
-  const pending: Array<{ pointer: string; path: string; method: LowerHttpMethod }> = [];
+  const assignedOperationIds: ValidationResult['assignedOperationIds'] = [];
+  const seen = new Map<string, string>(); // operationId we generate under → pointer
+  const givenIds = new Map<string, string>(); // operationId as the spec writes it → pointer
+  // Named after every usable operationId is known, so a given name never takes a real one.
+  const pending: Array<{ pointer: string; path: string; method: LowerHttpMethod; given?: string }> = [];
   let operationCount = 0;
   for (const [path, pathItem] of Object.entries(paths as Record<string, unknown>)) {
     if (!path.startsWith('/')) fail(`path ${JSON.stringify(path)} does not start with "/"`, 'paths', path);
@@ -66,34 +71,61 @@ export function validateSpec(value: unknown, file: string): ValidationResult {
       if (tags !== undefined && (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string'))) {
         fail('"tags" is not an array of strings', 'paths', path, method, 'tags');
       }
+      checkPathParameters(document, path, method, fail);
       const pointer = jsonPointer('paths', path, method);
       if (operationId === undefined) {
         pending.push({ pointer, path, method });
         continue;
       }
-      if (typeof operationId !== 'string' || !/^[A-Za-z_$][\w$.-]*$/.test(operationId)) {
-        fail(`operationId ${JSON.stringify(operationId)} is not a usable name`, 'paths', path, method, 'operationId');
+      if (typeof operationId !== 'string' || operationId.trim() === '') {
+        fail(`operationId ${JSON.stringify(operationId)} is not a name (expected a non-empty string)`, 'paths', path, method, 'operationId');
       }
-      const previous = seen.get(operationId as string);
-      if (previous !== undefined) {
-        fail(`duplicate operationId ${JSON.stringify(operationId)}: also used by #${previous}`, 'paths', path, method, 'operationId');
+      const given = operationId as string;
+      const duplicate = givenIds.get(given);
+      if (duplicate !== undefined) {
+        fail(`duplicate operationId ${JSON.stringify(given)}: also used by #${duplicate}`, 'paths', path, method, 'operationId');
       }
-      seen.set(operationId as string, pointer);
+      givenIds.set(given, pointer);
+      if (isIdentifier(given)) seen.set(given, pointer);
+      else pending.push({ pointer, path, method, given });
     }
   }
   if (operationCount === 0) fail('"paths" has no operations: nothing to generate', 'paths');
-  for (const { pointer, path, method } of pending) {
-    const operationId = operationIdFromRoute(method, path);
-    const previous = seen.get(operationId);
-    if (previous !== undefined) {
-      fail(`operation has no operationId, and the name derived from its route, ${operationId}, is taken by #${previous}`, ...pointerSegments(pointer));
+  for (const { pointer, path, method, given } of pending) {
+    // `list-users`, `users.list`, `Get user by id` → ListUsers, UsersList, GetUserById; when
+    // that is not an identifier or is taken, the route's name (as for a missing operationId).
+    const fromGiven = given === undefined ? undefined : operationIdFromText(given);
+    const candidates = [fromGiven, operationIdFromRoute(method, path)].filter(
+      (candidate): candidate is string => candidate !== undefined && isIdentifier(candidate),
+    );
+    const operationId = candidates.find((candidate) => !seen.has(candidate));
+    if (operationId === undefined) {
+      const taken = candidates[candidates.length - 1]!;
+      fail(
+        `operation has ${given === undefined ? 'no operationId' : `operationId ${JSON.stringify(given)}, which is not an identifier`}, ` +
+          `and the name derived from ${given === undefined ? 'its route' : 'it and from its route'}, ${taken}, is taken by #${seen.get(taken)}`,
+        ...pointerSegments(pointer),
+      );
     }
-    seen.set(operationId, pointer);
-    missingOperationIds.push({ path, method, operationId });
-    warnings.push(`#${pointer} has no operationId: named it ${operationId}`);
+    seen.set(operationId!, pointer);
+    assignedOperationIds.push({ path, method, operationId: operationId! });
+    warnings.push(
+      given === undefined
+        ? `#${pointer} has no operationId: named it ${operationId}`
+        : `#${pointer}/operationId ${JSON.stringify(given)} is not an identifier: generated it as ${operationId}`,
+    );
   }
   checkReferences(document, file);
-  return { document: document as OpenApiDocument, missingOperationIds, warnings };
+  return { document: document as OpenApiDocument, assignedOperationIds, warnings };
+}
+
+function isIdentifier(name: string): boolean {
+  return /^[A-Za-z_$][\w$]*$/.test(name);
+}
+
+/** `list-users` → `ListUsers`, `Get user by id` → `GetUserById`; the words keep their inner case. */
+export function operationIdFromText(text: string): string {
+  return pascalCase(text);
 }
 
 /** `get /api/users/{userId}/roles` → `GetUsersByUserIdRoles`: deterministic, readable. */
@@ -105,6 +137,59 @@ export function operationIdFromRoute(method: string, path: string): string {
     return parameter ? `By${pascalCase(parameter[1])}` : pascalCase(segment);
   });
   return pascalCase(method) + (words.join('') || 'Root');
+}
+
+/**
+ * The path template and the declared path parameters must name the same set: the wrapper's
+ * `path` object is typed from the declarations and substituted into the template, so a
+ * parameter on one side only is a URL the client cannot build (or a key it would never send).
+ * Not guessed at: the spec is wrong, and the pointer says where.
+ */
+function checkPathParameters(
+  document: Record<string, unknown>,
+  path: string,
+  method: LowerHttpMethod,
+  fail: (problem: string, ...pointer: Array<string | number>) => never,
+): void {
+  const pathItem = (document.paths as Record<string, Record<string, unknown>>)[path];
+  const operation = pathItem[method] as Record<string, unknown>;
+  const inTemplate = new Set([...path.matchAll(/\{([^{}]+)\}/g)].map((match) => match[1]!));
+  // Operation-level parameters override path-level ones of the same name and location.
+  const declared = new Map<string, Array<string | number>>();
+  for (const [owner, pointer] of [
+    [pathItem, ['paths', path, 'parameters']],
+    [operation, ['paths', path, method, 'parameters']],
+  ] as const) {
+    const parameters = owner.parameters;
+    if (parameters === undefined) continue;
+    if (!Array.isArray(parameters)) fail('"parameters" is not an array', ...pointer);
+    (parameters as unknown[]).forEach((raw, index) => {
+      const parameter = resolveLocal(document, raw);
+      if (parameter === null || typeof parameter !== 'object') return; // a broken $ref: checkReferences names it
+      const { in: location, name } = parameter as Record<string, unknown>;
+      if (location === 'path' && typeof name === 'string') declared.set(name, [...pointer, index]);
+    });
+  }
+  for (const name of inTemplate) {
+    if (!declared.has(name)) {
+      fail(`path template parameter {${name}} is not declared: add a parameter with "in": "path", "name": "${name}", "required": true`, 'paths', path, method, 'parameters');
+    }
+  }
+  for (const [name, pointer] of declared) {
+    if (!inTemplate.has(name)) fail(`path parameter "${name}" does not appear in the path template ${path}`, ...pointer);
+  }
+}
+
+function resolveLocal(document: Record<string, unknown>, value: unknown): unknown {
+  for (let depth = 0; depth < 20 && value !== null && typeof value === 'object' && typeof (value as { $ref?: unknown }).$ref === 'string'; depth++) {
+    const ref = (value as { $ref: string }).$ref;
+    if (!ref.startsWith('#/')) return undefined;
+    value = pointerSegments(ref.slice(1)).reduce<unknown>(
+      (node, segment) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined),
+      document,
+    );
+  }
+  return value;
 }
 
 function pascalCase(text: string): string {

@@ -33,12 +33,14 @@ export function bindNamespace<Namespace extends Record<string, Operation<any, an
   const bound: Record<string, unknown> = {};
   for (const [name, operation] of Object.entries(namespace)) {
     const call = (params?: any, options?: any) => operation(client, params, options);
-    bound[name] = operation.descriptor.paginated
+    const value = operation.descriptor.paginated
       ? Object.assign(call, {
           iterate: (params?: any, options?: any) =>
             paginate(client, operation as PaginatedOperation<any, any>, params, options),
         })
       : call;
+    // Defined, not assigned: a method named `__proto__` must be a property, not the prototype.
+    Object.defineProperty(bound, name, { value, enumerable: true });
   }
   return bound as BoundNamespace<Namespace>;
 }

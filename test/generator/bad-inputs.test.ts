@@ -126,22 +126,42 @@ describe('bad spec files', { timeout: 120_000 }, () => {
     });
   }
 
-  it('fails loudly when a patch no longer matches anything, leaving generated/ untouched', async () => {
+  it('with --strict-patches, fails loudly when a patch no longer matches anything, leaving generated/ untouched', async () => {
     const { dir, out, before } = await pinnedWorkspace();
     const spec = JSON.parse(miniText);
     delete spec.paths['/api/user-assets']; // the only multipart file field
     await writeFile(join(dir, 'spec.json'), JSON.stringify(spec));
-    await expect(generate(quiet(dir, { spec: 'spec.json' }))).rejects.toThrow(
+    await expect(generate(quiet(dir, { spec: 'spec.json', strictPatches: true }))).rejects.toThrow(
       /^spec\.json #: patch multipart-file-field matched nothing: .*remove the patch from generator\/pipeline\/patches\.ts/,
     );
     expect(await snapshot(out)).toEqual(before);
+  });
+
+  it('without --strict-patches (a consumer), a patch that matches nothing is counted ×0 and the client is generated', async () => {
+    const { dir } = await pinnedWorkspace();
+    const spec = JSON.parse(miniText);
+    delete spec.paths['/api/user-assets'];
+    await writeFile(join(dir, 'spec.json'), JSON.stringify(spec));
+    const options = quiet(dir, { spec: 'spec.json' });
+    const result = await generate(options);
+    expect(result.status).toBe('written');
+    expect(result.warnings.filter((warning) => warning.includes('patch'))).toEqual([]);
+    expect(options.lines.find((line) => line.includes('normalise'))).toMatch(/ multipart-file-field×0( |$)/);
   });
 
   it('names operations without operationId from method and path, deterministically', async () => {
     const dir = await workspace();
     const spec = {
       openapi: '3.0.1',
-      paths: { '/api/users/{userId}/roles': { get: { tags: ['Users'], responses: { '204': { description: 'ok' } } } } },
+      paths: {
+        '/api/users/{userId}/roles': {
+          get: {
+            tags: ['Users'],
+            parameters: [{ name: 'userId', in: 'path', required: true, schema: { type: 'string' } }],
+            responses: { '204': { description: 'ok' } },
+          },
+        },
+      },
     };
     await writeFile(join(dir, 'spec.json'), JSON.stringify(spec));
     const result = await generate(quiet(dir, { spec: 'spec.json', patches: [] }));

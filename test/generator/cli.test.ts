@@ -86,6 +86,11 @@ describe('parseGenerateArgs', () => {
     });
   });
 
+  it('maps --strict-patches and --fail-on-breaking', () => {
+    expect(parseGenerateArgs(['--strict-patches', '--fail-on-breaking'])).toMatchObject({ strictPatches: true, failOnBreaking: true });
+    expect(parseGenerateArgs([]).strictPatches).toBeUndefined();
+  });
+
   it('rejects a timeout that is not a positive integer', () => {
     expect(() => parseGenerateArgs(['--timeout', 'soon'])).toThrow(/--timeout must be a positive number of milliseconds/);
   });

@@ -8,6 +8,7 @@ import type { GenerateOptions } from '../../generator/pipeline/generate.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FIXTURES = join(REPO_ROOT, 'test', 'generator', 'fixtures');
+/** The real Logto 1.42.0 spec, the one generated/ is pinned at (test/specs/README.md). */
 export const LOGTO_SPEC = join(REPO_ROOT, 'test', 'specs', 'logto-1.42.0.json');
 
 const created: string[] = [];

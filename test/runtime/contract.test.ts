@@ -9,23 +9,17 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as namespaces from '../../generated/operations/index.js';
 import { createLogtoClient, type Operation } from '../../runtime/index.js';
-import { ArgumentGenerator, CannotGenerate, type SpecDocument } from './contract/minimal-arguments.js';
+import type { SpecDocument } from './contract/minimal-arguments.js';
+import { CONTRACT_TOKENS, generatedOperations, runContract, specOperationCount as countOperations } from './contract/run-contract.js';
 import { startSpecServer, type SpecServer } from './contract/spec-server.js';
 
 const specText = readFileSync(new URL('../../generated/spec.json', import.meta.url), 'utf8');
 const spec = JSON.parse(specText) as SpecDocument;
 const lock = JSON.parse(readFileSync(new URL('../../generated/spec.lock.json', import.meta.url), 'utf8')) as { sha256: string };
-const TOKENS = { m2m: 'contract-m2m-token', user: 'contract-user-token' };
+const TOKENS = CONTRACT_TOKENS;
 
-const operations = Object.entries(namespaces).flatMap(([namespace, members]) =>
-  Object.entries(members as Record<string, unknown>)
-    .filter(([, value]) => typeof value === 'function' && 'descriptor' in (value as object))
-    .map(([name, value]) => ({ name: `${namespace}.${name}`, operation: value as Operation<any, any> })),
-);
-const specOperationCount = Object.values(spec.paths).reduce(
-  (count, item) => count + Object.keys(item).filter((key) => ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'].includes(key)).length,
-  0,
-);
+const operations = generatedOperations(namespaces);
+const specOperationCount = countOperations(spec);
 
 let server: SpecServer;
 beforeAll(async () => {
@@ -50,54 +44,9 @@ describe('contract: every generated operation against the pinned spec', () => {
     ['minimal arguments (required parameters only)', false],
     ['every optional query parameter too', true],
   ])('sends every operation as the spec describes it, with 0 violations: %s', async (_, allQuery) => {
-    server.hits.clear();
-    const generator = new ArgumentGenerator(spec);
-    // One request per operation and no client-side pacing: the server counts exactly one hit each.
-    const client = createLogtoClient({
-      endpoint: server.url,
-      getAccessToken: () => TOKENS.m2m,
-      userToken: TOKENS.user,
-      logger: { warn: () => {} },
-      rateLimit: false,
-      maxRetries: 0,
-    });
-    const skipped: Array<{ id: string; reason: string }> = [];
-    const failures: Array<{ id: string; error: string }> = [];
-    let exercised = 0;
-
-    for (const { operation } of operations) {
-      const { id, method, path } = operation.descriptor;
-      let args: ReturnType<ArgumentGenerator['argumentsFor']>;
-      try {
-        args = generator.argumentsFor(method, path, allQuery);
-      } catch (error) {
-        if (!(error instanceof CannotGenerate)) throw error;
-        skipped.push({ id, reason: error.message });
-        continue;
-      }
-      const before = server.violations.length;
-      try {
-        await (operation as any)(client, { path: args.path, query: args.query, body: args.body });
-      } catch (error) {
-        failures.push({ id, error: (error as Error).message });
-      }
-      if (server.violations.length > before) {
-        const problem = generator.bodyProblem(method, path, args.body);
-        if (problem) for (const violation of server.violations.slice(before)) violation.problem += ` — ${problem}`;
-      } else if (server.hits.get(id) !== 1) {
-        failures.push({ id, error: `the server saw ${server.hits.get(id) ?? 0} valid requests for it` });
-      }
-      exercised++;
-    }
-
-    const report = [
-      `contract (${allQuery ? 'all query parameters' : 'minimal'}): exercised ${exercised}/${operations.length} operations, ${server.violations.length} violations, ${skipped.length} not exercisable`,
-      ...skipped.map((s) => `  not exercised: ${s.id}: ${s.reason}`),
-      ...server.violations.slice(0, 30).map((v) => `  violation: ${v.operationId ?? '?'} ${v.method} ${v.url}: ${v.problem}`),
-      ...failures.slice(0, 30).map((f) => `  failed: ${f.id}: ${f.error}`),
-    ].join('\n');
+    const { exercised, skipped, failures, violations, report } = await runContract(spec, server, operations, { allQuery });
     console.log(report);
-    expect(server.violations, report).toEqual([]);
+    expect(violations, report).toEqual([]);
     expect(failures, report).toEqual([]);
     expect(exercised + skipped.length).toBe(operations.length);
     expect(exercised).toBeGreaterThanOrEqual(operations.length - 5);

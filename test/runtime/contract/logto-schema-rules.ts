@@ -32,6 +32,9 @@ export const informalFormats: Record<string, (value: string) => boolean> = {
   empty: (value) => value === '',
   email: (value) => /^\S+@\S+\.\S+$/.test(value),
   'date-time': (value) => !Number.isNaN(Date.parse(value)),
+  // A file part (a spec that types its upload fields, as our multipart-file-field patch does):
+  // the spec server hands Ajv a placeholder string for each file it received.
+  binary: () => true,
 };
 
 /** Registers every format the spec uses, so no format is silently ignored. */
@@ -67,4 +70,23 @@ export function formatsIn(document: unknown): Set<string> {
   };
   walk(document);
   return formats;
+}
+
+/**
+ * Logto 1.34.0 writes zod's `null` as `{nullable: true}` with no `type`, which Ajv refuses to
+ * compile ("nullable" cannot be used without "type"). A schema without a type accepts any value,
+ * null included, so the copy handed to Ajv drops that `nullable`: the same values pass.
+ */
+export function withoutUntypedNullable<T>(document: T): T {
+  const copy = structuredClone(document);
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const schema = node as Record<string, unknown>;
+      if (schema.nullable === true && schema.type === undefined) delete schema.nullable;
+      Object.values(schema).forEach(walk);
+    }
+  };
+  walk(copy);
+  return copy;
 }

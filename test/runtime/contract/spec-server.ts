@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OpenAPIBackend, type Context } from 'openapi-backend';
-import { addLogtoFormats, formatsIn, logtoRegExp } from './logto-schema-rules.js';
+import { addLogtoFormats, formatsIn, logtoRegExp, withoutUntypedNullable } from './logto-schema-rules.js';
 import type { SpecDocument } from './minimal-arguments.js';
 
 export type ExpectedSecurity = 'm2m' | 'none' | 'user';
@@ -22,7 +22,7 @@ export interface Violation {
 export interface SpecServer {
   url: string;
   violations: Violation[];
-  /** operationId → number of valid requests received. */
+  /** `METHOD /path/{template}` → number of valid requests received. */
   hits: Map<string, number>;
   close(): Promise<void>;
 }
@@ -35,6 +35,27 @@ export function expectedSecurity(spec: SpecDocument, operation: { security?: unk
   const security = operation.security ?? spec.security ?? [];
   if (security.length === 0) return 'none';
   return operation.tags?.some((tag) => USER_TOKEN_TAGS.has(tag)) ? 'user' : 'm2m';
+}
+
+/**
+ * openapi-backend keeps its validators in plain objects keyed by operationId, so an operation
+ * called `constructor`, `toString` or `__proto__` finds Object.prototype's member there and
+ * fails ("validators is not iterable"). It gets a copy whose operationIds carry a prefix.
+ */
+const OPERATION_ID_PREFIX = 'spec:';
+
+function withPrefixedOperationIds(spec: SpecDocument): SpecDocument {
+  const copy = withoutUntypedNullable(spec);
+  for (const pathItem of Object.values(copy.paths)) {
+    for (const operation of Object.values(pathItem)) {
+      if (operation && typeof operation === 'object' && typeof operation.operationId === 'string') operation.operationId = OPERATION_ID_PREFIX + operation.operationId;
+    }
+  }
+  return copy;
+}
+
+function originalOperationId(operationId: string | undefined): string | undefined {
+  return operationId?.startsWith(OPERATION_ID_PREFIX) ? operationId.slice(OPERATION_ID_PREFIX.length) : operationId;
 }
 
 async function readBody(req: IncomingMessage, url: string): Promise<unknown> {
@@ -64,7 +85,7 @@ export async function startSpecServer(spec: SpecDocument, tokens: { m2m: string;
   const hits = new Map<string, number>();
   const formats = formatsIn(spec);
   const api = new OpenAPIBackend({
-    definition: spec as never,
+    definition: withPrefixedOperationIds(spec) as never,
     strict: false,
     validate: true,
     quick: true,
@@ -76,7 +97,7 @@ export async function startSpecServer(spec: SpecDocument, tokens: { m2m: string;
     handlers: {
       validationFail: (c: Context, _req: unknown, res: ServerResponse) => {
         const errors = (c.validation.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`);
-        violations.push({ method: c.request.method, url: c.request.path, operationId: c.operation?.operationId, problem: `invalid request: ${errors.join('; ')}` });
+        violations.push({ method: c.request.method, url: c.request.path, operationId: originalOperationId(c.operation?.operationId), problem: `invalid request: ${errors.join('; ')}` });
         res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'guard.invalid_input', message: 'contract violation' }));
       },
       notFound: (c: Context, _req: unknown, res: ServerResponse) => {
@@ -95,7 +116,7 @@ export async function startSpecServer(spec: SpecDocument, tokens: { m2m: string;
           violations.push({
             method: c.request.method,
             url: c.request.path,
-            operationId: operation.operationId,
+            operationId: originalOperationId(operation.operationId),
             problem: `expected ${want === 'none' ? 'no Authorization header' : `the ${want} token`}, got ${req.headers.authorization === undefined ? 'none' : req.headers.authorization === `Bearer ${tokens.m2m}` ? 'the m2m token' : req.headers.authorization === `Bearer ${tokens.user}` ? 'the user token' : 'another header'}`,
           });
         }
@@ -104,10 +125,12 @@ export async function startSpecServer(spec: SpecDocument, tokens: { m2m: string;
         for (const parameter of (c.operation?.parameters ?? []) as Array<{ in?: string; name?: string; style?: string; schema?: { type?: string } }>) {
           if (parameter.in !== 'query' || parameter.schema?.type !== 'object' || (parameter.style ?? 'form') !== 'form') continue;
           if (new URL(req.url ?? '/', 'http://x').search.includes(`${encodeURIComponent(parameter.name!)}%5B`) || (req.url ?? '').includes(`${parameter.name}[`)) {
-            violations.push({ method: c.request.method, url: req.url ?? '', operationId: operation.operationId, problem: `query object ${parameter.name} must be serialized style=form, explode=true (key=value), not deepObject` });
+            violations.push({ method: c.request.method, url: req.url ?? '', operationId: originalOperationId(operation.operationId), problem: `query object ${parameter.name} must be serialized style=form, explode=true (key=value), not deepObject` });
           }
         }
-        hits.set(operation.operationId, (hits.get(operation.operationId) ?? 0) + 1);
+        // By route, not operationId: the generator names operations whose operationId is not an identifier.
+        const route = `${String((c.operation as { method?: string }).method).toUpperCase()} ${(c.operation as { path?: string }).path}`;
+        hits.set(route, (hits.get(route) ?? 0) + 1);
         const status = Number(Object.keys(operation.responses ?? {}).find((code) => /^2\d\d$/.test(code)) ?? 200);
         if (status === 204) res.writeHead(204).end();
         else res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
