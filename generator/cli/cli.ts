@@ -3,11 +3,12 @@
  * `logto-mgmt generate [flags]` (also `npm run generate -- [flags]`): parses flags into
  * `generate()` options, prints one clear line on failure, sets the exit code.
  */
-import { realpathSync } from 'node:fs';
+import { appendFileSync, realpathSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SPEC_URL } from '../pipeline/fetch-spec.js';
+import type { ReleaseResult } from '../changes/version-bump.js';
 import { generate, type GenerateOptions } from '../pipeline/generate.js';
 import { ConfigError, findConsumerConfig, resolveConsumerConfig } from './consumer-config.js';
 import { diffCommand } from './diff-command.js';
@@ -38,7 +39,13 @@ Options:
                              to this package's runtime/index.js, or logto-mgmt/runtime)
   --timeout <ms>             Timeout for pulling the spec (default 15000)
   --fail-on-breaking         Exit 1, writing nothing, when the new spec has breaking changes
+  --bump                     Release what changed: bump the version of the package holding the
+                             output (breaking → major, 0.x: minor; added → minor; docs only →
+                             patch) and add a CHANGELOG.md entry, or write a changeset in a
+                             repo with .changeset/; with GITHUB_OUTPUT set, also writes the
+                             step outputs release, breaking and version
   --date <YYYY-MM-DD>        Date of the API-CHANGELOG.md entry (default SOURCE_DATE_EPOCH, or none)
+                             and of the CHANGELOG.md release (default today)
   --config <file>            Consumer config file (default ./logto-mgmt.config.json)
   -h, --help                 Show this help`;
 
@@ -76,6 +83,7 @@ export function parseGenerateArgs(argv: readonly string[]): GenerateOptions & { 
         'runtime-import': { type: 'string' },
         timeout: { type: 'string' },
         'fail-on-breaking': { type: 'boolean' },
+        bump: { type: 'boolean' },
         date: { type: 'string' },
         config: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -100,6 +108,7 @@ export function parseGenerateArgs(argv: readonly string[]): GenerateOptions & { 
     runtimeImport: values['runtime-import'],
     timeoutMs,
     failOnBreaking: values['fail-on-breaking'],
+    bump: values.bump,
     date: values.date,
     config: values.config,
     help: values.help,
@@ -181,6 +190,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const options = applyConsumerConfig(flags, process.cwd(), (line) => process.stderr.write(`${line}\n`));
     const result = await generate(options);
+    if (result.release) writeStepOutputs(result.release);
     if (result.status === 'check-failed') {
       const lines = [
         ...result.changedFiles.map((file) => `  ${file}`),
@@ -197,6 +207,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/**
+ * In a GitHub Actions step (`GITHUB_OUTPUT` names the step's output file), `--bump` tells the
+ * next steps what it released: `release` (major / minor / patch / none), `breaking`, `version`.
+ */
+function writeStepOutputs(release: ReleaseResult, environment: NodeJS.ProcessEnv = process.env) {
+  const file = environment.GITHUB_OUTPUT;
+  if (!file) return;
+  const version = release.to ?? (release.level === 'none' ? release.from : `${release.from} (${release.level}, by Changesets)`);
+  appendFileSync(file, `release=${release.level}\nbreaking=${release.breaking}\nversion=${version}\n`);
 }
 
 const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
