@@ -10,6 +10,7 @@
  * description is part of "field added", not a documentation change). `info` and `servers` are
  * not the API's documentation: the Cloud copy of the same spec differs there and nowhere else.
  */
+import { sortKeys } from '../pipeline/pin-spec.js';
 import { makeResolver } from './diff-schemas.js';
 import type { OperationRef } from './diff-specs.js';
 
@@ -129,7 +130,8 @@ class DocumentationWalk {
 
   private examples(ref: OperationRef, before: Node, after: Node, location: string) {
     for (const key of exampleKeys) {
-      if (JSON.stringify(before?.[key]) === JSON.stringify(after?.[key])) continue;
+      // Key order inside an example is not a change (the pinned spec sorts keys anyway).
+      if (JSON.stringify(sortKeys(before?.[key])) === JSON.stringify(sortKeys(after?.[key]))) continue;
       const change = before?.[key] === undefined ? 'added' : after?.[key] === undefined ? 'removed' : 'changed';
       this.add(ref, 'documentation-changed', join(location, key), `${key === 'example' ? 'example' : 'examples'} ${change}`);
     }
@@ -144,9 +146,10 @@ class DocumentationWalk {
     for (const [mediaType, media] of Object.entries<any>(after ?? {})) {
       const previous = before?.[mediaType];
       if (!previous) continue;
-      const where = mediaType === 'application/json' ? location : `${location}/${mediaType.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-      this.examples(ref, previous, media, where);
-      this.schema(ref, previous.schema, media?.schema, where, new Set());
+      const mediaLocation = `${location}/${escape(mediaType)}`;
+      // The media type's own examples are located by it; its schema, for JSON, without it (as in the change report).
+      this.examples(ref, previous, media, mediaLocation);
+      this.schema(ref, previous.schema, media?.schema, mediaType === 'application/json' ? location : mediaLocation, new Set());
     }
   }
 

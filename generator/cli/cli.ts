@@ -16,7 +16,7 @@ import { GeneratorError } from '../pipeline/generator-error.js';
 import { initConsumer } from './init.js';
 
 export const USAGE = `Usage: logto-mgmt generate [options]
-       logto-mgmt init [--tenant <id> | --endpoint <url> | --spec <url|file>] [--output <dir>]
+       logto-mgmt init [--tenant <id> | --endpoint <url> | --spec <url|file>] [--output <dir>] [--ci github]
        logto-mgmt diff <old spec> <new spec> [--markdown | --json] [--fail-on-breaking]
 
 Pulls the Logto Management API spec, pins it and (re)generates the typed client. In a repo
@@ -60,7 +60,9 @@ Options (one spec source; none = Logto's published Cloud spec):
   --spec <url|file>          Any spec URL or file
   --header 'Name: value'     Header for the spec URL, repeatable; use \${ENV_VAR} for secrets
   --output <dir>             Where the client is generated (default src/logto)
-  --force                    Replace an existing config and "generate" script
+  --force                    Replace an existing config and "generate" script (and workflow)
+  --ci github                Also write .github/workflows/logto-mgmt-update.yml: daily and on
+                             demand, regenerate with --bump and open or update one pull request
   -h, --help                 Show this help`;
 
 /** Turns argv (after `generate`) into options; throws GeneratorError on a bad flag. */
@@ -154,6 +156,7 @@ function parseInitArgs(argv: readonly string[]) {
         header: { type: 'string', multiple: true },
         output: { type: 'string' },
         force: { type: 'boolean' },
+        ci: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
