@@ -130,7 +130,7 @@ export async function planRelease(input: PlanReleaseInput): Promise<ReleasePlan>
     return { result: { ...base, level: 'none', note: `no release: ${decision.reason}` }, writes: [] };
   }
   const { level, zeroMajor } = levelForVersion(decision.level, version);
-  const why = zeroMajor ? `${decision.reason}: major, and below 1.0.0 a breaking change bumps the minor version (semver 0.x)` : decision.reason;
+  const why = zeroMajor ? `${decision.reason}; below 1.0.0 a breaking change bumps the minor version (semver 0.x)` : decision.reason;
   const sections = releaseSections(input.report, input.documentation ?? []);
   const shas = input.fromSha256 ? `\`${input.fromSha256.slice(0, 12)}\` → \`${input.toSha256.slice(0, 12)}\`` : `\`${input.toSha256.slice(0, 12)}\``;
   const counts = input.report ? summaryLine(input.report) : 'no API changes';

@@ -145,6 +145,17 @@ describe('init --ci github: the scheduled update workflow', () => {
     expect(() => initConsumer({ directory: dir, ci: 'gitlab', force: true, tenant: 'x' })).toThrow('--ci "gitlab": the supported CI is "github"');
     expect(() => initConsumer({ directory: dir, ci: 'github', force: true, spec: 'https://x.test/s.json', header: ['A: ${GITHUB_TOKEN}'] })).toThrow('cannot be a repository secret');
     expect(await readFile(join(dir, 'logto-mgmt.config.json'), 'utf8')).toBe(config);
+
+    // A package inside a monorepo: the workflow goes to the repository root and runs in the package.
+    const monorepo = await workspace();
+    await mkdir(join(monorepo, '.git'));
+    await mkdir(join(monorepo, 'packages', 'logto'), { recursive: true });
+    await writeFile(join(monorepo, 'packages', 'logto', 'package.json'), '{ "name": "@acme/logto", "version": "1.0.0" }\n');
+    initConsumer({ directory: join(monorepo, 'packages', 'logto'), tenant: 'abc123', output: 'src', ci: 'github' });
+    const nested = YAML.parse(await readFile(join(monorepo, '.github', 'workflows', 'logto-mgmt-update.yml'), 'utf8'));
+    expect(nested.jobs.update.defaults).toEqual({ run: { 'working-directory': 'packages/logto' } });
+    expect(nested.jobs.update.env.CLIENT_DIR).toBe('src');
+    expect(nested.jobs.update.steps.find((step: Step) => step.id === 'generate').env).toBeUndefined();
   });
 
   it('runs step by step: a changed spec opens one pull request, a later change updates it, no change does nothing', async () => {

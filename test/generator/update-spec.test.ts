@@ -50,7 +50,7 @@ describe('npm run update-spec', () => {
     delete changed.paths['/api/users/{userId}'].delete;
     served = changed;
     const { stderr } = await node(dir, 'scripts/update-spec.ts', '--spec', specUrl, '--date', '2026-12-01');
-    expect(stderr).toContain('minor release: logto-mgmt 0.1.0 → 0.2.0 (1 breaking change: major, and below 1.0.0 a breaking change bumps the minor version (semver 0.x))');
+    expect(stderr).toContain('minor release: logto-mgmt 0.1.0 → 0.2.0 (1 breaking change; below 1.0.0 a breaking change bumps the minor version (semver 0.x))');
     expect(stderr).toContain('logto-mgmt and logto-mgmt-generator are now 0.2.0');
 
     const [client, generator, lock, specLock] = await Promise.all(['package.json', 'generator/package.json', 'package-lock.json', 'generated/spec.lock.json'].map((file) => json(dir, file)));
