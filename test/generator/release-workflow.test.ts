@@ -64,46 +64,56 @@ interface Step {
   run?: string;
   if?: string;
   env?: Record<string, string>;
+  'continue-on-error'?: boolean;
 }
 
 /**
  * Runs the job's `run:` steps in order the way a GitHub runner does (bash -eo pipefail, job and
- * step env, `${{ }}` expressions for secrets, the token and step outputs, `if:` on outputs).
+ * step env, `${{ }}` expressions for secrets, `github.*` and step outputs, `if:` on outputs and
+ * outcomes, `continue-on-error`). Stops at the first failing step that may not fail.
  */
 async function runJob(workflow: any, cwd: string, extraEnv: Record<string, string>, secrets: Record<string, string>) {
   const job = workflow.jobs.update;
   const outputs: Record<string, Record<string, string>> = {};
+  const outcomes: Record<string, string> = {};
+  const github: Record<string, string> = { token: 'github-token-of-the-job', server_url: 'https://github.com', repository: 'acme/app', run_id: '42' };
   const ran: string[] = [];
-  const expression = (text: string) =>
-    text.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_, inner: string) => {
-      let match: RegExpMatchArray | null;
-      if ((match = inner.match(/^secrets\.(\w+)$/))) return secrets[match[1]!] ?? '';
-      if (inner === 'github.token') return 'github-token-of-the-job';
-      if ((match = inner.match(/^steps\.([\w-]+)\.outputs\.([\w-]+)$/))) return outputs[match[1]!]?.[match[2]!] ?? '';
-      throw new Error(`expression not understood by this test: ${inner}`);
-    });
-  const condition = (text: string) => {
-    const match = text.match(/^steps\.([\w-]+)\.outputs\.([\w-]+) (==|!=) '([^']*)'$/);
-    if (!match) throw new Error(`condition not understood by this test: ${text}`);
-    const value = outputs[match[1]!]?.[match[2]!] ?? '';
-    return match[3] === '==' ? value === match[4] : value !== match[4];
+  const value = (inner: string) => {
+    let match: RegExpMatchArray | null;
+    if ((match = inner.match(/^secrets\.(\w+)$/))) return secrets[match[1]!] ?? '';
+    if ((match = inner.match(/^github\.(\w+)$/)) && match[1]! in github) return github[match[1]!]!;
+    if ((match = inner.match(/^steps\.([\w-]+)\.outputs\.([\w-]+)$/))) return outputs[match[1]!]?.[match[2]!] ?? '';
+    if ((match = inner.match(/^steps\.([\w-]+)\.outcome$/))) return outcomes[match[1]!] ?? '';
+    throw new Error(`expression not understood by this test: ${inner}`);
   };
+  const expression = (text: string) => text.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_, inner: string) => value(inner));
+  const condition = (text: string) =>
+    text.split(' || ').some((part) => {
+      const match = part.match(/^(\S+) (==|!=) '([^']*)'$/);
+      if (!match) throw new Error(`condition not understood by this test: ${text}`);
+      return match[2] === '==' ? value(match[1]!) === match[3] : value(match[1]!) !== match[3];
+    });
   for (const [index, step] of (job.steps as Step[]).entries()) {
     if (step.uses) {
       expect(['actions/checkout@v4', 'actions/setup-node@v4']).toContain(step.uses);
       continue;
     }
     if (step.run === 'npm ci') continue;
-    if (step.if && !condition(step.if)) continue;
+    if (step.if && !condition(step.if)) {
+      if (step.id) outcomes[step.id] = 'skipped';
+      continue;
+    }
     const outputFile = join(cwd, '..', `github-output-${index}`);
     await writeFile(outputFile, '');
     const env: Record<string, string> = { ...(process.env as Record<string, string>), ...extraEnv, GITHUB_OUTPUT: outputFile };
-    for (const [name, value] of Object.entries({ ...job.env, ...step.env })) env[name] = expression(String(value));
-    await run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], { cwd, env, maxBuffer: 64 * 1024 * 1024 }).catch((error) => {
-      throw new Error(`step "${step.name}" failed: ${error.stderr || error.message}`);
-    });
+    for (const [name, text] of Object.entries({ ...job.env, ...step.env })) env[name] = expression(String(text));
+    const failure = await run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], { cwd, env, maxBuffer: 64 * 1024 * 1024 }).then(
+      () => undefined,
+      (error) => `${error.stdout}${error.stderr}`,
+    );
     ran.push(step.name ?? step.run!);
     if (step.id) {
+      outcomes[step.id] = failure === undefined ? 'success' : 'failure';
       outputs[step.id] = Object.fromEntries(
         (await readFile(outputFile, 'utf8'))
           .split('\n')
@@ -111,8 +121,9 @@ async function runJob(workflow: any, cwd: string, extraEnv: Record<string, strin
           .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
       );
     }
+    if (failure !== undefined && !step['continue-on-error']) return { ran, outputs, outcomes, failedAt: step.name, failure };
   }
-  return { ran, outputs };
+  return { ran, outputs, outcomes, failedAt: undefined, failure: undefined };
 }
 
 describe('init --ci github: the scheduled update workflow', () => {
@@ -180,6 +191,14 @@ describe('init --ci github: the scheduled update workflow', () => {
       `${JSON.stringify({ name: '@acme/app', version: '0.4.0', private: true, type: 'module', scripts: { typecheck: `tsc -p tsconfig.json && ${note('typecheck')}`, test: note('test') } }, null, 2)}\n`,
     );
     await writeFile(join(repo, '.gitignore'), 'node_modules/\n');
+    // The consumer's code calls DeleteUser, which the first change removes.
+    await mkdir(join(repo, 'src'));
+    await writeFile(
+      join(repo, 'src', 'app.ts'),
+      "import { createLogtoManagementClient } from './logto/index.js';\n\n" +
+        "const logto = createLogtoManagementClient({ endpoint: 'https://auth.example.com', clientId: 'id', clientSecret: 'secret' });\n" +
+        "export const removeUser = (userId: string) => logto.users.delete({ path: { userId } });\n",
+    );
     await writeFile(
       join(repo, 'tsconfig.json'),
       JSON.stringify({
@@ -229,8 +248,12 @@ describe('init --ci github: the scheduled update workflow', () => {
     server.state.requests.length = 0;
     const first = await runJob(workflow, repo, env, secrets);
     expect(first.outputs.generate).toEqual({ release: 'minor', breaking: 'true', version: '0.5.0' });
-    expect(first.ran).toEqual(['Pull the spec and regenerate', 'Type-check', 'Test', 'Open or update the pull request']);
-    expect(await readFile(runLog, 'utf8')).toBe('typecheck\ntest\n');
+    // The type-check fails (app.ts calls the removed operation): the pull request is still
+    // opened, says so, and the run fails at its end.
+    expect(first.ran).toEqual(['Pull the spec and regenerate', 'Type-check', 'Test', 'Open or update the pull request', 'Fail when the type-check or the tests failed']);
+    expect(first.outcomes).toMatchObject({ generate: 'success', typecheck: 'failure', test: 'success' });
+    expect(first.failedAt).toBe('Fail when the type-check or the tests failed');
+    expect(await readFile(runLog, 'utf8')).toBe('test\n');
     expect(server.state.requests).toEqual([{ authorization: `Bearer ${SECRET}` }]);
 
     const branch = 'logto-mgmt/update-spec';
@@ -252,7 +275,9 @@ describe('init --ci github: the scheduled update workflow', () => {
     expect(firstCalls.every((call: any) => call.token === 'github-token-of-the-job')).toBe(true);
     const create = firstCalls[2];
     expect(create.args).toEqual(['pr', 'create', '--head', branch, '--title', 'Logto API update: minor release (0.5.0)', '--body-file', expect.any(String), '--label', 'breaking']);
-    expect(create.body).toBe(changes);
+    expect(create.body).toBe(
+      `> [!WARNING]\n> With this client, the type-check failed: the code that uses it needs changes on this branch (https://github.com/acme/app/actions/runs/42).\n\n${changes}`,
+    );
 
     // 2. Before the pull request is merged, Logto puts the operation back: the same branch and
     //    pull request are updated (no longer breaking: the label goes).
@@ -262,6 +287,7 @@ describe('init --ci github: the scheduled update workflow', () => {
     server.state.spec = added;
     const second = await runJob(workflow, repo, env, secrets);
     expect(second.outputs.generate).toEqual({ release: 'minor', breaking: 'false', version: '0.5.0' });
+    expect([second.failedAt, second.outcomes.typecheck]).toEqual([undefined, 'success']);
     const updated = await git(origin, 'rev-parse', branch);
     expect(updated).not.toBe(pushed);
     expect(await git(origin, 'rev-parse', `${branch}^`)).toBe(main);
@@ -275,6 +301,15 @@ describe('init --ci github: the scheduled update workflow', () => {
     expect(updatedChanges).not.toContain('Breaking changes');
     expect(secondCalls[1].body).toBe(updatedChanges);
 
+    // The same update again (a rerun before the merge): the branch is not pushed again.
+    await backToMain();
+    const rerun = await runJob(workflow, repo, env, secrets);
+    expect(rerun.failedAt).toBeUndefined();
+    expect(await git(origin, 'rev-parse', branch)).toBe(updated);
+    const rerunCalls = (await calls()).slice(firstCalls.length + secondCalls.length);
+    expect(rerunCalls.map((call: any) => call.args.slice(0, 3).join(' '))).toEqual(['pr list --head', 'pr edit 1', 'pr edit 1']);
+    expect(rerunCalls[1].body).toBe(updatedChanges);
+
     // 3. Logto back to what main has pinned: nothing to release, nothing pushed, no gh call.
     await backToMain();
     server.state.spec = miniSpec;
@@ -282,7 +317,7 @@ describe('init --ci github: the scheduled update workflow', () => {
     expect(third.outputs.generate).toEqual({ release: 'none', breaking: 'false', version: '0.4.0' });
     expect(third.ran).toEqual(['Pull the spec and regenerate']);
     expect(await git(origin, 'rev-parse', branch)).toBe(updated);
-    expect(await calls()).toHaveLength(firstCalls.length + secondCalls.length);
+    expect(await calls()).toHaveLength(firstCalls.length + secondCalls.length + rerunCalls.length);
     expect(await git(repo, 'status', '--porcelain')).toBe('');
     await rm(runLog, { force: true });
   }, 300_000);
