@@ -82,6 +82,8 @@ export interface ReleaseResult {
   /** Its version before (and, when a release is made without Changesets, after). */
   from: string;
   to?: string;
+  /** With Changesets: the version `changeset version` will make of this changeset alone. */
+  expectedVersion?: string;
   /** The file written: the changeset, or CHANGELOG.md. */
   changeset?: string;
   changelog?: string;
@@ -140,7 +142,7 @@ export async function planRelease(input: PlanReleaseInput): Promise<ReleasePlan>
   if (changesetDir) {
     const file = join(changesetDir, changesetFileName(input.toSha256));
     return {
-      result: { ...base, level, changeset: file, note: `${level} release of ${name} (${why}): changeset ${show(file)}` },
+      result: { ...base, level, expectedVersion: semver.inc(version, level)!, changeset: file, note: `${level} release of ${name} (${why}): changeset ${show(file)}` },
       writes: [{ file, text: renderChangeset({ packageName: name, level, intro, sections }) }],
     };
   }

@@ -219,7 +219,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 function writeStepOutputs(release: ReleaseResult, environment: NodeJS.ProcessEnv = process.env) {
   const file = environment.GITHUB_OUTPUT;
   if (!file) return;
-  const version = release.to ?? (release.level === 'none' ? release.from : `${release.from} (${release.level}, by Changesets)`);
+  const version = release.to ?? release.expectedVersion ?? release.from;
   appendFileSync(file, `release=${release.level}\nbreaking=${release.breaking}\nversion=${version}\n`);
 }
 

@@ -231,7 +231,7 @@ describe('generate --bump', () => {
     const removed = structuredClone(miniSpec);
     delete removed.paths['/api/users/{userId}'].delete;
     const { result } = await run(dir, removed);
-    expect(result.release).toMatchObject({ level: 'major', breaking: true, from: '2.0.0' });
+    expect(result.release).toMatchObject({ level: 'major', breaking: true, from: '2.0.0', expectedVersion: '3.0.0' });
     expect(result.release?.to).toBeUndefined();
     expect(await manifestOf(dir)).toEqual({ name: '@acme/logto', version: '2.0.0' });
     await expect(readFile(join(dir, 'CHANGELOG.md'), 'utf8')).rejects.toThrow(/ENOENT/);
