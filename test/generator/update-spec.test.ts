@@ -74,7 +74,7 @@ describe('npm run update-spec', () => {
     expect(offline.stderr).toContain('using the pinned spec generated/spec.json');
     expect(offline.stderr).toContain('[update-spec] no release: no change to the client');
     expect(await released()).toEqual(before);
-  }, 300_000);
+  }, 600_000);
 
   it('refuses, writing nothing, when the two packages are out of step', async () => {
     const dir = await repositoryCopy();
@@ -91,5 +91,5 @@ describe('npm run update-spec', () => {
     expect(failed?.stderr).toContain('logto-mgmt 0.1.0 and logto-mgmt-generator are versioned together, but generator/package.json version is "0.1.5": put them in step first (nothing was written)');
     expect(await snapshot(join(dir, 'generated'))).toEqual(before);
     expect((await json(dir, 'package.json')).version).toBe('0.1.0');
-  }, 300_000);
+  }, 600_000);
 });
