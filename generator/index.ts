@@ -9,3 +9,6 @@ export { renderChangelogEntry, renderMarkdown, renderSummary, summaryLine, type 
 export { BreakingChangesError, CHANGELOG_FILE, CHANGES_FILE } from './changes/track-changes.js';
 export { ConfigError, findConsumerConfig, resolveConsumerConfig, type ConsumerConfig, type ConsumerSettings, type SpecSource } from './cli/consumer-config.js';
 export { initConsumer, type InitOptions } from './cli/init.js';
+export { diffDocumentation, type DocumentationChange } from './changes/diff-docs.js';
+export { decideRelease, type ReleaseDecision, type ReleaseLevel, type ReleaseResult } from './changes/version-bump.js';
+export { renderWorkflow, type WorkflowOptions } from './cli/github-workflow.js';

@@ -5,6 +5,7 @@
  * upgrade renders the same bytes.
  */
 import { bannerText } from '../pipeline/banner.js';
+import type { DocumentationChange } from './diff-docs.js';
 import type { ApiChange, ChangeReport, OperationRef } from './diff-specs.js';
 
 export interface ReportSides {
@@ -172,4 +173,26 @@ function plural(count: number, noun: string): string {
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * The documentation changes (diff-docs.ts) as a report section, appended after the API changes
+ * of `CHANGES.md` and of the changelog entry; `level` is the heading level of its title.
+ * With no documentation change but a spec that still changed (`contentChanged`), one sentence
+ * says why the client was regenerated at all.
+ */
+export function renderDocumentationChanges(
+  changes: readonly DocumentationChange[],
+  options: { level: number; contentChanged: boolean },
+): string[] {
+  if (changes.length === 0) {
+    if (!options.contentChanged) return [];
+    return ['The spec changed only in ways the client does not type (reordered lists, validation details): regenerated without an API change.', ''];
+  }
+  const out = [`${'#'.repeat(options.level)} Documentation changes (${changes.length})`, '', '| Operation | Where | Change |', '| --- | --- | --- |'];
+  for (const change of changes) {
+    out.push(`| ${change.operation ? operationCell(change.operation) : ''} | ${code(change.location)} | ${cell(change.message)} |`);
+  }
+  out.push('');
+  return out;
 }

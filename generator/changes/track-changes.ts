@@ -15,9 +15,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { addChangelogEntry, renderChangelogEntry, renderMarkdown, renderSummary, summaryLine, type ReportSides } from './change-report.js';
+import { addChangelogEntry, renderChangelogEntry, renderDocumentationChanges, renderMarkdown, renderSummary, summaryLine, type ReportSides } from './change-report.js';
 import { asGenerated } from './compare-as-generated.js';
+import { diffDocumentation, type DocumentationChange } from './diff-docs.js';
 import { diffSpecs, type ChangeReport } from './diff-specs.js';
+import { specContentChanged } from './spec-content.js';
 import type { SpecPatch } from '../pipeline/patches.js';
 import { GeneratorError } from '../pipeline/generator-error.js';
 
@@ -50,6 +52,10 @@ export interface TrackedChanges {
   files: Map<string, string>;
   /** Undefined when there was nothing to compare (first run, same spec, unreadable pin). */
   report?: ChangeReport;
+  /** With `report`: summaries, descriptions, examples and deprecation notes that changed. */
+  documentation?: DocumentationChange[];
+  /** With `report`: whether the spec differs in more than `info`, `servers` and key order. */
+  contentChanged?: boolean;
   /** One line for the progress log: `no API changes`, the counts, or why nothing was compared. */
   note: string;
 }
@@ -102,19 +108,28 @@ export async function trackChanges(input: TrackChangesInput): Promise<TrackedCha
   if (input.failOnBreaking && report.breaking.length > 0) {
     throw new BreakingChangesError(report, renderSummary(report, { limit: Number.POSITIVE_INFINITY }));
   }
-  if (report.changes.length === 0) {
-    return carryOver(`no API changes (spec ${input.previousSha256.slice(0, 12)} → ${input.newSha256.slice(0, 12)} differs only in form)`);
+  const documentation = diffDocumentation(previous, input.newDocument);
+  const contentChanged = specContentChanged(previous, input.newDocument);
+  if (report.changes.length === 0 && !contentChanged) {
+    const note = `no API changes (spec ${input.previousSha256.slice(0, 12)} → ${input.newSha256.slice(0, 12)} differs only in servers, info or key order)`;
+    return { ...(await carryOver(note)), report, documentation, contentChanged };
   }
   input.log(renderSummary(report, { reportPath }));
+  if (documentation.length > 0) input.log(`  documentation changed in ${documentation.length} place${documentation.length === 1 ? '' : 's'} (see ${reportPath})`);
   const sides: ReportSides = {
     fromSha256: input.previousSha256,
     toSha256: input.newSha256,
     ...(input.source ? { source: input.source } : {}),
     ...resolveDate(input.date, input.environment ?? process.env),
   };
-  files.set(CHANGES_FILE, renderMarkdown(report, sides));
-  files.set(CHANGELOG_FILE, addChangelogEntry(await existing(CHANGELOG_FILE), renderChangelogEntry(report, sides), input.newSha256));
-  return { files, report, note: summaryLine(report) };
+  const withDocumentation = (text: string, level: number) => {
+    const section = renderDocumentationChanges(documentation, { level, contentChanged: contentChanged && report.changes.length === 0 });
+    return section.length === 0 ? text : `${[text.trimEnd(), '', ...section].join('\n').trimEnd()}\n`;
+  };
+  files.set(CHANGES_FILE, withDocumentation(renderMarkdown(report, sides), 2));
+  files.set(CHANGELOG_FILE, addChangelogEntry(await existing(CHANGELOG_FILE), withDocumentation(renderChangelogEntry(report, sides), 3), input.newSha256));
+  const documentationNote = documentation.length > 0 ? `; ${documentation.length} documentation change${documentation.length === 1 ? '' : 's'}` : '';
+  return { files, report, documentation, contentChanged, note: `${summaryLine(report)}${documentationNote}` };
 }
 
 /** `--date` wins, then `SOURCE_DATE_EPOCH`; neither → no date (deterministic output). */

@@ -3,11 +3,12 @@
  * `logto-mgmt generate [flags]` (also `npm run generate -- [flags]`): parses flags into
  * `generate()` options, prints one clear line on failure, sets the exit code.
  */
-import { realpathSync } from 'node:fs';
+import { appendFileSync, realpathSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SPEC_URL } from '../pipeline/fetch-spec.js';
+import type { ReleaseResult } from '../changes/version-bump.js';
 import { generate, type GenerateOptions } from '../pipeline/generate.js';
 import { ConfigError, findConsumerConfig, resolveConsumerConfig } from './consumer-config.js';
 import { diffCommand } from './diff-command.js';
@@ -15,7 +16,7 @@ import { GeneratorError } from '../pipeline/generator-error.js';
 import { initConsumer } from './init.js';
 
 export const USAGE = `Usage: logto-mgmt generate [options]
-       logto-mgmt init [--tenant <id> | --endpoint <url> | --spec <url|file>] [--output <dir>]
+       logto-mgmt init [--tenant <id> | --endpoint <url> | --spec <url|file>] [--output <dir>] [--ci github]
        logto-mgmt diff <old spec> <new spec> [--markdown | --json] [--fail-on-breaking]
 
 Pulls the Logto Management API spec, pins it and (re)generates the typed client. In a repo
@@ -40,7 +41,13 @@ Options:
   --fail-on-breaking         Exit 1, writing nothing, when the new spec has breaking changes
   --strict-patches           A spec patch that matches nothing is an error (default: counted
                              as id×0; for checking logto-mgmt's own pinned spec)
+  --bump                     Release what changed: bump the version of the package holding the
+                             output (breaking → major, 0.x: minor; added → minor; docs only →
+                             patch) and add a CHANGELOG.md entry, or write a changeset in a
+                             repo with .changeset/; with GITHUB_OUTPUT set, also writes the
+                             step outputs release, breaking and version
   --date <YYYY-MM-DD>        Date of the API-CHANGELOG.md entry (default SOURCE_DATE_EPOCH, or none)
+                             and of the CHANGELOG.md release (default today)
   --config <file>            Consumer config file (default ./logto-mgmt.config.json)
   -h, --help                 Show this help`;
 
@@ -55,7 +62,9 @@ Options (one spec source; none = Logto's published Cloud spec):
   --spec <url|file>          Any spec URL or file
   --header 'Name: value'     Header for the spec URL, repeatable; use \${ENV_VAR} for secrets
   --output <dir>             Where the client is generated (default src/logto)
-  --force                    Replace an existing config and "generate" script
+  --force                    Replace an existing config and "generate" script (and workflow)
+  --ci github                Also write .github/workflows/logto-mgmt-update.yml: daily and on
+                             demand, regenerate with --bump and open or update one pull request
   -h, --help                 Show this help`;
 
 /** Turns argv (after `generate`) into options; throws GeneratorError on a bad flag. */
@@ -79,6 +88,7 @@ export function parseGenerateArgs(argv: readonly string[]): GenerateOptions & { 
         timeout: { type: 'string' },
         'fail-on-breaking': { type: 'boolean' },
         'strict-patches': { type: 'boolean' },
+        bump: { type: 'boolean' },
         date: { type: 'string' },
         config: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -104,6 +114,7 @@ export function parseGenerateArgs(argv: readonly string[]): GenerateOptions & { 
     timeoutMs,
     failOnBreaking: values['fail-on-breaking'],
     strictPatches: values['strict-patches'],
+    bump: values.bump,
     date: values.date,
     config: values.config,
     help: values.help,
@@ -149,6 +160,7 @@ function parseInitArgs(argv: readonly string[]) {
         header: { type: 'string', multiple: true },
         output: { type: 'string' },
         force: { type: 'boolean' },
+        ci: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -185,6 +197,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const options = applyConsumerConfig(flags, process.cwd(), (line) => process.stderr.write(`${line}\n`));
     const result = await generate(options);
+    if (result.release) writeStepOutputs(result.release);
     if (result.status === 'check-failed') {
       const lines = [
         ...result.changedFiles.map((file) => `  ${file}`),
@@ -201,6 +214,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/**
+ * In a GitHub Actions step (`GITHUB_OUTPUT` names the step's output file), `--bump` tells the
+ * next steps what it released: `release` (major / minor / patch / none), `breaking`, `version`.
+ */
+function writeStepOutputs(release: ReleaseResult, environment: NodeJS.ProcessEnv = process.env) {
+  const file = environment.GITHUB_OUTPUT;
+  if (!file) return;
+  const version = release.to ?? release.expectedVersion ?? release.from;
+  appendFileSync(file, `release=${release.level}\nbreaking=${release.breaking}\nversion=${version}\n`);
 }
 
 const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);

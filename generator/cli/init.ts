@@ -3,10 +3,11 @@
  * adds `"generate": "logto-mgmt generate"` to its package.json scripts. Non-interactive (flags
  * only) so it works in scripts; never overwrites anything silently.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { GENERATOR_ID, RUNTIME_RANGE } from '../pipeline/generate.js';
 import { GENERATOR_PACKAGE, RUNTIME_PACKAGE } from '../pipeline/package-names.js';
+import { headerVariables, renderWorkflow, WORKFLOW_FILE } from './github-workflow.js';
 import { ConfigError, configFileName, findConsumerConfig, packageJsonKey, type ConsumerConfig, type SpecSource } from './consumer-config.js';
 
 export interface InitOptions {
@@ -21,8 +22,10 @@ export interface InitOptions {
   header?: string[];
   /** Output directory, default `src/logto`. */
   output?: string;
-  /** Replace an existing config and an existing different `generate` script. */
+  /** Replace an existing config and an existing different `generate` script (and workflow). */
   force?: boolean;
+  /** `github`: also write the scheduled update workflow (github-workflow.ts). */
+  ci?: string;
 }
 
 export const generateScript = 'logto-mgmt generate';
@@ -31,6 +34,9 @@ const fallbackScriptName = 'logto-mgmt:generate';
 /** Returns the lines to print (what was written, what was left alone and why). */
 export function initConsumer(options: InitOptions): string[] {
   const messages: string[] = [];
+  // Bad flags stop init before it writes anything.
+  if (options.ci !== undefined && options.ci !== 'github') throw new ConfigError(`init: --ci ${JSON.stringify(options.ci)}: the supported CI is "github" (GitHub Actions)`);
+  if (options.ci !== undefined) checkSecretNames(headerVariables(parseHeaders(options.header ?? [])));
   const packageJsonPath = path.join(options.directory, 'package.json');
   if (!existsSync(packageJsonPath)) {
     throw new ConfigError(`${packageJsonPath} not found: run \`npm init\` first (init adds a "generate" script to it)`);
@@ -72,6 +78,10 @@ export function initConsumer(options: InitOptions): string[] {
     );
   }
   writeFileSync(packageJsonPath, formatLike(packageText, manifest));
+  if (options.ci !== undefined) {
+    const scriptName = scripts.generate === generateScript ? 'generate' : fallbackScriptName;
+    messages.push(...writeCiWorkflow(options, scriptName));
+  }
   messages.push(...installAdvice(manifest));
   messages.push('next: `npm run generate`');
   return messages;
@@ -99,6 +109,56 @@ function installAdvice(manifest: Record<string, any>): string[] {
     advice.push(`install the generator: npm install -D ${GENERATOR_ID}`);
   }
   return advice;
+}
+
+/**
+ * `--ci github`: the workflow goes to the repository root's `.github/workflows/` (the first
+ * directory at or above this package with `.git`); from a package inside a monorepo its steps
+ * run in that package's directory. Its settings come from the config now in force.
+ */
+function writeCiWorkflow(options: InitOptions, scriptName: string): string[] {
+  const found = findConsumerConfig(options.directory);
+  const config = found?.config as Partial<ConsumerConfig> | undefined;
+  if (!config || typeof config.output !== 'string') throw new ConfigError(`init --ci github: ${found?.configPath ?? configFileName} has no "output" directory`);
+  const headers = config.source && 'headers' in config.source ? config.source.headers : undefined;
+  checkSecretNames(headerVariables(headers));
+  const repoRoot = findRepositoryRoot(options.directory);
+  const workingDirectory = repoRoot ? path.relative(repoRoot, options.directory).split(path.sep).join('/') : '';
+  const workflow = renderWorkflow({
+    outputDir: path.posix.normalize(config.output.split(path.sep).join('/')).replace(/\/+$/, ''),
+    generateScript: scriptName,
+    secretVariables: headerVariables(headers),
+    workingDirectory,
+  });
+  const file = path.join(repoRoot ?? options.directory, WORKFLOW_FILE);
+  const messages: string[] = [];
+  if (existsSync(file) && readFileSync(file, 'utf8') !== workflow && !options.force) {
+    return [`kept the existing workflow ${file} (pass --force to replace it)`];
+  }
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, workflow);
+  messages.push(`wrote ${file}: daily and on demand, regenerate with --bump and open or update one pull request`);
+  if (!repoRoot) messages.push(`note: ${options.directory} is not inside a git repository; move .github/ to the repository root`);
+  const secrets = headerVariables(headers);
+  if (secrets.length > 0) messages.push(`add the repository secret${secrets.length === 1 ? '' : 's'} ${secrets.join(', ')} (Settings → Secrets and variables → Actions)`);
+  messages.push('allow the workflow to open pull requests: Settings → Actions → General → "Allow GitHub Actions to create and approve pull requests"');
+  return messages;
+}
+
+/** GitHub refuses secrets named GITHUB_…; anything else must be a variable name. */
+function checkSecretNames(names: readonly string[]) {
+  for (const name of names) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || /^GITHUB_/i.test(name)) {
+      throw new ConfigError(`init --ci github: the header variable \${${name}} cannot be a repository secret (GitHub secret names are letters, digits and _, not starting with GITHUB_)`);
+    }
+  }
+}
+
+function findRepositoryRoot(directory: string): string | undefined {
+  for (let dir = path.resolve(directory); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, '.git'))) return dir;
+    if (path.dirname(dir) === dir) return undefined;
+  }
 }
 
 function sourceFrom(options: InitOptions): SpecSource {

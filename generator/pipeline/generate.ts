@@ -27,6 +27,7 @@ import { validateSpec } from './validate-spec.js';
 import { GENERATOR_PACKAGE, RUNTIME_PACKAGE } from './package-names.js';
 import { checkInstalledRuntime } from './check-runtime.js';
 import { diffOutput, writeOutput } from './write-output.js';
+import type { ReleasePlan, ReleaseResult } from '../changes/version-bump.js';
 
 export interface GenerateOptions {
   /** URL or file of the spec. Default: Logto's published Cloud spec. */
@@ -67,6 +68,12 @@ export interface GenerateOptions {
   failOnBreaking?: boolean;
   /** `YYYY-MM-DD` for the API-CHANGELOG.md entry; default `SOURCE_DATE_EPOCH`, else no date. */
   date?: string;
+  /**
+   * Release what changed: bump the version of the package holding the out dir by the change
+   * report (major / minor / patch / none) and add a CHANGELOG.md entry, or write a changeset
+   * where the repo uses Changesets (generator/changes/version-bump.ts).
+   */
+  bump?: boolean;
   /** Progress and warnings, one line each. Default: stderr. */
   log?: (line: string) => void;
 }
@@ -89,6 +96,8 @@ export interface GenerateResult {
   staleFiles: string[];
   warnings: string[];
   timingsMs: Record<string, number>;
+  /** With `bump`: the release made (or `level: 'none'`). */
+  release?: ReleaseResult;
 }
 
 const GENERATOR_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)), GENERATOR_PACKAGE);
@@ -150,6 +159,8 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     last = now;
     log(`[logto-mgmt] ${step.padEnd(16)} ${String(timingsMs[step]).padStart(5)} ms${detail ? `  ${detail}` : ''}`);
   };
+
+  if (options.bump && options.check) throw new GeneratorError('--bump releases what a regeneration writes; it cannot be combined with --check, which writes nothing');
 
   const runtimeProblem = await checkInstalledRuntime(outDir, runtimeImport, RUNTIME_RANGE);
   if (runtimeProblem) warn(runtimeProblem);
@@ -219,7 +230,9 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   // sources that was not regenerated is caught too).
   if (!options.force && lock && (await isUpToDate(lock, outDir, { sha256: bodySha256!, source: origin! === 'pinned' ? lock.source : source!, origin: sourceOrigin, runtimeImport }))) {
     done(options.check ? 'check' : 'up to date', `no API changes; ${outLabel} matches spec.lock.json; nothing ${options.check ? 'regenerated' : 'written'}`);
+    const release = options.bump ? await planBump(outDir, cwd, { toSha256: bodySha256!, date: options.date }, log) : undefined;
     return {
+      ...(release ? { release: release.result } : {}),
       status: options.check ? 'check-passed' : 'unchanged',
       outDir,
       specOrigin: origin!,
@@ -270,6 +283,9 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     warn,
   });
   done('compare', tracked.note);
+  const release = options.bump
+    ? await planBump(outDir, cwd, { ...tracked, fromSha256: lock?.sha256, toSha256: bodySha256!, date: options.date }, log)
+    : undefined;
 
   // 4. Normalise and model.
   const normalised = normaliseSpec(validation, patches, specFile!, { strictPatches: options.strictPatches });
@@ -363,12 +379,30 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     status = 'written';
     done('write', `${diff.changed.length} written${diff.stale.length ? `, ${diff.stale.length} stale removed` : ''} in ${outLabel}`);
   }
+  if (release && status !== 'check-passed' && status !== 'check-failed') {
+    const { applyRelease } = await import('../changes/version-bump.js');
+    await applyRelease(release);
+    done('release', release.result.note);
+  }
   timingsMs.total = Math.round(performance.now() - started);
   log(
     `[logto-mgmt] ${status}: ${model.operations.length} operations, ${tags} tags, ${paginated} paginated, ` +
       `${files.size} files (${diff.changed.length} ${options.check ? 'differing' : 'changed'}) in ${timingsMs.total} ms`,
   );
-  return { status, ...summary, timingsMs };
+  return { status, ...summary, timingsMs, ...(release ? { release: release.result } : {}) };
+}
+
+/** `--bump`, before anything is written: reads and checks the package, decides the release. */
+async function planBump(
+  outDir: string,
+  cwd: string,
+  input: Omit<import('../changes/version-bump.js').PlanReleaseInput, 'outDir' | 'cwd'>,
+  log: (line: string) => void,
+): Promise<ReleasePlan> {
+  const { planRelease } = await import('../changes/version-bump.js');
+  const plan = await planRelease({ ...input, outDir, cwd });
+  if (plan.writes.length === 0) log(`[logto-mgmt] release          ${plan.result.note}`);
+  return plan;
 }
 
 async function isUpToDate(lock: SpecLock, outDir: string, current: { sha256: string; source: string; origin: string | undefined; runtimeImport: string }): Promise<boolean> {
