@@ -13,10 +13,11 @@
  * - Fallback (see `RedisConnection`): each process limits itself locally to its share of the
  *   budget, limit ÷ N live processes (fallback-share.ts; N from the heartbeats). The local log
  *   already holds this process's slots (mirrored on every acquire), so the switch opens no
- *   burst. For the first window of the outage, when the shared window still holds everyone's
- *   sends from before (R at the last answer, own_i of them ours), process i may send own_i +
- *   (limit − R) ÷ N: summed over the processes that is at most the limit, however unevenly
- *   the budget was used before.
+ *   burst. For the first window of the outage the shared window still holds everyone's sends
+ *   from before, in proportions no process knows: process i keeps to the own_i slots it had
+ *   then (one leaves, one may go), which sums to what the window held. Spending a share of
+ *   what looked free at its last answer (the first version) summed to 41–44 for a limit of
+ *   40: the others had taken more since.
  * - When Redis is back, the slots the fallback gave are written into the shared window (as
  *   ages, so again no clock is compared) and the acquires that timed out (Redis may have run
  *   them late) are taken out, before anyone acquires through Redis again. The others may come
@@ -112,8 +113,6 @@ export class RedisRateLimitStore implements RateLimitStore {
   readonly #heartbeat: ProcessHeartbeat;
   /** Window (with margin) last used per key: what to replay after an outage. */
   readonly #windows = new Map<string, number>();
-  /** Per key: the shared window's count at the last answer from Redis. */
-  readonly #lastSeen = new Map<string, { count: number; at: number }>();
   /** Per key, while on the fallback: the limit of the outage's first window, and its end. */
   readonly #outages = new Map<string, { limit: number; until: number }>();
   /** Per key: members of acquires that timed out, which Redis may still have run. */
@@ -155,13 +154,12 @@ export class RedisRateLimitStore implements RateLimitStore {
       }
       const member = `${this.#instance}:${++this.#sequence}`;
       try {
-        const [wait, processes, count] = (await this.#redis.eval(
+        const [wait, processes] = (await this.#redis.eval(
           ACQUIRE,
           [this.#key('rl', key), this.#key('pause', key), this.#key('live-processes')],
           [limit, window, member, this.#instance, LEASE_MS],
         )) as [number, number, number];
         this.#heartbeat.seen(Number(processes));
-        if (Number(count) >= 0) this.#lastSeen.set(key, { count: Number(count), at: Date.now() });
         // Mirror our own slots locally, so a fallback starts from what this process really sent.
         if (Number(wait) === 0) this.#local.take(key, member, false);
         return Number(wait);
@@ -194,17 +192,12 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   #fallbackLimit(key: string, limit: number, window: number): Share {
     const now = Date.now();
-    const share = this.#share(limit, window);
     let outage = this.#outages.get(key);
     if (!outage) {
-      const own = this.#local.counted(key, window).length;
-      const last = this.#lastSeen.get(key);
-      const shared = last && now - last.at < window ? Math.max(last.count, own) : own;
-      const processes = processesSharing(this.#heartbeat.live, this.#floorProcesses);
-      outage = { limit: own + Math.floor(Math.max(0, limit - shared) / processes), until: now + window };
+      outage = { limit: this.#local.counted(key, window).length, until: now + window };
       this.#outages.set(key, outage);
     }
-    return now < outage.until ? { limit: outage.limit, windowMs: window } : share;
+    return now < outage.until ? { limit: outage.limit, windowMs: window } : this.#share(limit, window);
   }
 
   #abandonedFor(key: string): string[] {

@@ -265,36 +265,43 @@ describe.skipIf(!redisServerPath)('Redis store (real redis-server)', () => {
   });
 
   describe('when Redis is slow or gone', () => {
-    it('falls back to the local limiter with one warning when Redis stops answering, and replays into Redis when it is back', async () => {
+    it('falls back with one warning when Redis stops answering: own slots for a window, then its share; replays into Redis when it is back', async () => {
       const warnings: string[] = [];
       const logger = { warn: (message: string) => warnings.push(message), info: (message: string) => warnings.push(`info: ${message}`) };
       const other = store().open(identity).rateLimit;
-      expect(await other.tryAcquire('requests', 10, 5_000)).toBe(0); // two processes are using the budget
+      expect(await other.tryAcquire('requests', 10, 600)).toBe(0); // two processes are using the budget
+      await other.release!('requests', 600);
       const created = store({ timeoutMs: 100, recheckMs: 100, logger, marginMs: 0 });
       const limiter = created.open(identity).rateLimit;
-      expect(await limiter.tryAcquire('requests', 10, 5_000)).toBe(0);
+      expect(await limiter.tryAcquire('requests', 10, 600)).toBe(0);
+      await limiter.release!('requests', 600);
 
-      await admin.client('PAUSE', 800, 'ALL'); // Redis stops answering everyone for 0.8 s
+      await admin.client('PAUSE', 1_500, 'ALL'); // Redis stops answering everyone for 1.5 s
       const started = Date.now();
-      const waits: number[] = [];
-      for (let i = 0; i < 8; i++) waits.push(await limiter.tryAcquire('requests', 10, 5_000));
+      const first: number[] = [];
+      for (let i = 0; i < 3; i++) first.push(await limiter.tryAcquire('requests', 10, 600));
       expect(Date.now() - started).toBeLessThan(400); // one timeout, then local answers
       expect(created.healthy).toBe(false);
-      // This process's share is 10 ÷ 2 processes = 5, one of which it had already used.
-      expect(waits.filter((wait) => wait === 0)).toHaveLength(4);
-      expect(await limiter.pausedUntil('requests')).toBe(0);
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatch(/Redis store unavailable \(no answer within 100 ms\); using the local rate limiter/);
+      // The outage's first window: this process had 1 slot in it, and that one is still counted.
+      expect(first.every((wait) => wait > 0 && wait <= 600)).toBe(true);
+      await sleep(started + 100 + 600 + 50 - Date.now()); // the window from the fallback's start
+      // Then its share: 10 ÷ the 2 processes the heartbeats showed.
+      const waits: number[] = [];
+      for (let i = 0; i < 8; i++) waits.push(await limiter.tryAcquire('requests', 10, 600));
+      expect(waits.filter((wait) => wait === 0)).toHaveLength(5);
+      expect(await limiter.pausedUntil('requests')).toBe(0);
 
       await vi.waitFor(() => expect(created.healthy).toBe(true), { timeout: 3_000, interval: 50 });
       expect(warnings).toHaveLength(2);
       expect(warnings[1]).toMatch(/^info: .*reachable again/);
-      // Redis now holds the 2 slots from before and the 4 fallback sends; the acquire that
-      // timed out (Redis ran it after the pause) was taken out again: 4 left for everyone.
-      expect(await admin.zcard(`${defaultPrefix(identity)}rl:requests`)).toBe(6);
+      // Redis now holds the 5 fallback slots (in flight: not released), the acquire that
+      // timed out (Redis ran it after the pause) was taken out again: 5 left for everyone.
       const after: number[] = [];
-      for (let i = 0; i < 5; i++) after.push(await other.tryAcquire('requests', 10, 5_000));
-      expect(after.filter((wait) => wait === 0)).toHaveLength(4);
+      for (let i = 0; i < 6; i++) after.push(await other.tryAcquire('requests', 10, 600));
+      expect(after.filter((wait) => wait === 0)).toHaveLength(5);
+      expect(await admin.zcard(`${defaultPrefix(identity)}rl:requests`)).toBe(10);
     });
 
     it('warns once, not once per blip, when Redis flaps', async () => {
@@ -304,7 +311,7 @@ describe.skipIf(!redisServerPath)('Redis store (real redis-server)', () => {
       expect(await limiter.tryAcquire('requests', 100, 1_000)).toBe(0); // connected: from now on a pause is an outage
       for (let outage = 0; outage < 3; outage++) {
         await admin.client('PAUSE', 300, 'ALL');
-        expect(await limiter.tryAcquire('requests', 100, 1_000)).toBe(0);
+        await limiter.tryAcquire('requests', 100, 1_000);
         expect(created.healthy).toBe(false);
         await vi.waitFor(() => expect(created.healthy).toBe(true), { timeout: 3_000, interval: 25 });
       }
@@ -321,6 +328,12 @@ describe.skipIf(!redisServerPath)('Redis store (real redis-server)', () => {
       expect((await cache.get(fetchToken, 0)).accessToken).toBe('token-1');
 
       await server.stop();
+      // It sent nothing in the last window, and cannot know what the others did: it waits for
+      // that window to pass, then sends its share.
+      const wait = await rateLimit.tryAcquire('requests', 100, 1_000);
+      expect(wait).toBeGreaterThan(900);
+      expect(wait).toBeLessThanOrEqual(1_100);
+      await sleep(wait);
       expect(await rateLimit.tryAcquire('requests', 100, 1_000)).toBe(0);
       expect((await cache.get(fetchToken, 0)).accessToken).toBe('token-1'); // the local copy, no new request
       await rateLimit.pauseUntil('requests', Date.now() + 3_000);
