@@ -171,8 +171,9 @@ export class RedisConnection {
     if (Date.now() - this.#warnedAt >= this.#warnEveryMs) {
       const reason = error instanceof Error ? error.message : String(error);
       const earlier = this.#outagesSinceWarning > 1 ? ` (${this.#outagesSinceWarning - 1} more outages since the last warning)` : '';
+      const never = this.#connectingUntil !== 0 ? ', and it has not answered this process yet' : '';
       this.#logger.warn(
-        `logto-mgmt: Redis store unavailable (${reason})${earlier}; using the local rate limiter and token cache, ` +
+        `logto-mgmt: Redis store unavailable (${reason}${never})${earlier}; using the local rate limiter and token cache, ` +
           `checking Redis again every ${this.#recheckMs} ms`,
       );
       this.#warnedAt = Date.now();

