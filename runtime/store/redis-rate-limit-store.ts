@@ -74,17 +74,18 @@ return 0
 const PAUSED = defineScript(`return redis.call('PTTL', KEYS[1])`);
 
 /**
- * ARGV: key expiry (window + lease), lease, how many ages, how many members in flight, member
- * prefix; the age (ms) of each finished send; each member still in flight; then the members
- * to take out (acquires that timed out).
+ * ARGV: key expiry (window + lease), lease, how many finished sends, how many in flight; then
+ * member and age (ms) of each finished send; each member still in flight; then the members to
+ * take out (acquires that timed out). Idempotent: a replay that timed out but ran anyway, and
+ * is sent again, writes the same members.
  */
 const REPLAY = defineScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local ages = tonumber(ARGV[3])
+local finished = tonumber(ARGV[3])
 local flying = tonumber(ARGV[4])
-local i = 6
-for n = 1, ages do redis.call('ZADD', KEYS[1], now - tonumber(ARGV[i]), ARGV[5] .. n) i = i + 1 end
+local i = 5
+for n = 1, finished do redis.call('ZADD', KEYS[1], now - tonumber(ARGV[i + 1]), ARGV[i]) i = i + 2 end
 for n = 1, flying do redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[i]) i = i + 1 end
 for n = i, #ARGV do redis.call('ZREM', KEYS[1], ARGV[n]) end
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]))
@@ -171,7 +172,8 @@ export class RedisRateLimitStore implements RateLimitStore {
     const share = this.#fallbackLimit(key, limit, window);
     if (share.limit === 0) return Math.max(1, this.#outages.get(key)!.until - Date.now());
     const wait = this.#local.wait(key, share.limit, share.windowMs);
-    if (wait === 0) this.#local.take(key, undefined, true);
+    // Named now, so that replaying it is idempotent.
+    if (wait === 0) this.#local.take(key, `${this.#instance}:${++this.#sequence}`, true);
     return wait;
   }
 
@@ -236,7 +238,7 @@ export class RedisRateLimitStore implements RateLimitStore {
       const now = Date.now();
       const slots = this.#local.counted(key, window).filter((slot) => slot.local);
       const finished = slots.filter((slot) => slot.at !== Number.POSITIVE_INFINITY);
-      const flying = slots.filter((slot) => slot.at === Number.POSITIVE_INFINITY).map((slot) => ({ slot, member: `${this.#instance}:${++this.#sequence}` }));
+      const flying = slots.filter((slot) => slot.at === Number.POSITIVE_INFINITY);
       const abandoned = this.#abandoned.get(key) ?? [];
       if (slots.length || abandoned.length) {
         await run(REPLAY, [this.#key('rl', key)], [
@@ -244,17 +246,13 @@ export class RedisRateLimitStore implements RateLimitStore {
           LEASE_MS,
           finished.length,
           flying.length,
-          `${this.#instance}:replay:${randomId()}:`,
-          ...finished.map((slot) => now - slot.at),
-          ...flying.map(({ member }) => member),
+          ...finished.flatMap((slot) => [slot.member!, now - slot.at]),
+          ...flying.map((slot) => slot.member!),
           ...abandoned,
         ]);
       }
-      for (const slot of finished) slot.local = false;
-      for (const { slot, member } of flying) {
-        slot.local = false;
-        slot.member = member;
-      }
+      // A slot that finished meanwhile was written as in flight: held to its lease, not lost.
+      for (const slot of slots) slot.local = false;
       this.#abandoned.delete(key);
       const pause = this.#local.pausedUntil(key) - now;
       if (pause > 0) await run(PAUSE, [this.#key('pause', key)], [Math.ceil(pause)]);
