@@ -10,8 +10,9 @@
  * limit of 100 in our benchmark. So this process's own requests hold their slot from start
  * until `intervalMs` after they finished (released) — arrival lies between those, so no
  * server-side window can hold more than the limit, whatever the latency. It costs one latency
- * per interval (≈ 0.1 % at 10 ms per 10 s). The store (shared with other clients or processes)
- * additionally enforces the budget on start times, which is all its interface can express.
+ * per interval (≈ 0.1 % at 10 ms per 10 s). A store shared with other processes additionally
+ * enforces the budget across them; the limiter tells it when each slot finished (`release`),
+ * so a shared store can count from the response too (the Redis store does).
  *
  * Hot path: with capacity free and nobody queued, `tryAcquire()` takes a slot synchronously —
  * no promise, no timer, one small release closure. Timers and promises exist only for calls
@@ -233,6 +234,7 @@ export class RateLimiter {
       released = true;
       this.#active--;
       if (this.#limit !== 0) {
+        this.#releaseStoreSlot();
         const ends = this.#ends;
         let tail = this.#endHead + this.#endCount;
         if (tail >= ends.length) tail -= ends.length;
@@ -242,6 +244,13 @@ export class RateLimiter {
       // With a wake-up pending the queue waits for the window or a pause, not for us.
       if (this.#waiting !== 0 && this.#wake === undefined) this.#pump();
     };
+  }
+
+  /** Tells a store that counts from the response (`release`) that one of our slots finished. */
+  #releaseStoreSlot(): void {
+    const released = this.#store.release?.(this.#key, this.#intervalMs);
+    // A shared store that cannot record it keeps the slot counted longer: it errs on sending less.
+    if (released) released.catch(() => {});
   }
 
   /** Hands out slots to queued calls until the queue is empty or something says wait. */
@@ -280,9 +289,10 @@ export class RateLimiter {
         }
         if (wait > 0) return this.#wakeIn(wait);
         // A slot taken for a call that was aborted meanwhile goes to the next one; with nobody
-        // left it stays counted, which errs on the side of sending less.
+        // left it is finished unused (a store counting from the response would hold it forever).
         const waiter = this.#shift();
         if (waiter) this.#grant(waiter);
+        else if (wait === 0 && this.#limit !== 0) this.#releaseStoreSlot();
       }
     } finally {
       this.#pumping = false;

@@ -11,6 +11,13 @@
  *   warning; a timer (unref'd, so it never keeps the process alive) pings Redis every
  *   `recheckMs` and switches back when it answers. Clients that queue commands while
  *   disconnected (ioredis's offline queue) are covered by the timeout.
+ * - Until Redis has answered once, the client may still be connecting (on a loaded machine a
+ *   new ioredis connection took longer than 200 ms): calls wait up to `connectTimeoutMs` from
+ *   the first call instead. Falling back then would hand a whole deploy of processes, started
+ *   together, the fallback at once.
+ * - A call that timed out but is answered later proves Redis is there (it was slow, or this
+ *   process was): the health check runs at once instead of after `recheckMs`, so a stall costs
+ *   as little time on the fallback as it lasted.
  */
 import { createHash } from 'node:crypto';
 
@@ -49,6 +56,8 @@ export interface StoreLogger {
 export interface RedisConnectionOptions {
   /** Per-call budget before Redis counts as down (default 200 ms). */
   timeoutMs?: number;
+  /** Until Redis first answers, how long calls wait for the connection, from the first call (default 5 000 ms). */
+  connectTimeoutMs?: number;
   /** How often to check whether Redis is back while on the fallback (default 1 s). */
   recheckMs?: number;
   /** Where the fallback warning goes (default `console`). */
@@ -70,6 +79,9 @@ export class RedisUnavailableError extends Error {
 export class RedisConnection {
   readonly #run: (script: RedisScript, keys: string[], args: string[]) => Promise<unknown>;
   readonly #timeoutMs: number;
+  readonly #connectTimeoutMs: number;
+  /** End of the connect allowance (set by the first call), or 0 once Redis has answered. */
+  #connectingUntil: number | undefined;
   readonly #recheckMs: number;
   readonly #logger: StoreLogger;
   readonly #recoverListeners: RecoverListener[] = [];
@@ -83,6 +95,10 @@ export class RedisConnection {
   constructor(client: RedisClientLike, options: RedisConnectionOptions = {}) {
     this.#run = scriptRunner(client);
     this.#timeoutMs = options.timeoutMs ?? 200;
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
+    for (const [name, value] of [['timeoutMs', this.#timeoutMs], ['connectTimeoutMs', this.#connectTimeoutMs]] as const) {
+      if (!(value > 0)) throw new RangeError(`createRedisStore: ${name} must be a positive number of ms, got ${value}`);
+    }
     this.#recheckMs = options.recheckMs ?? 1_000;
     this.#logger = options.logger ?? { warn: console.warn, info: console.info };
     this.#warnEveryMs = options.warnEveryMs ?? 300_000;
@@ -91,6 +107,11 @@ export class RedisConnection {
   /** False while the store runs on its local fallback. */
   get healthy(): boolean {
     return this.#healthy;
+  }
+
+  /** Milliseconds between health checks while on the fallback. */
+  get recheckMs(): number {
+    return this.#recheckMs;
   }
 
   /**
@@ -119,12 +140,26 @@ export class RedisConnection {
   }
 
   #bounded(script: RedisScript, keys: string[], args: string[]): Promise<unknown> {
+    const now = Date.now();
+    this.#connectingUntil ??= now + this.#connectTimeoutMs;
+    const connecting = this.#connectingUntil > now;
+    const budgetMs = connecting ? this.#connectingUntil - now : this.#timeoutMs;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let timedOut = false;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.#timeoutMs} ms`)), this.#timeoutMs);
+      timer = setTimeout(() => {
+        timedOut = true;
+        reject(new Error(connecting ? `no answer within ${this.#connectTimeoutMs} ms of connecting` : `no answer within ${this.#timeoutMs} ms`));
+      }, Math.max(budgetMs, this.#timeoutMs));
     });
     const call = this.#run(script, keys, args);
-    call.catch(() => {}); // a late failure after the timeout must not be an unhandled rejection
+    call.then(
+      () => {
+        this.#connectingUntil = 0;
+        if (timedOut && !this.#healthy) void this.#check();
+      },
+      () => {}, // a late failure after the timeout must not be an unhandled rejection
+    );
     return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
   }
 
@@ -136,8 +171,9 @@ export class RedisConnection {
     if (Date.now() - this.#warnedAt >= this.#warnEveryMs) {
       const reason = error instanceof Error ? error.message : String(error);
       const earlier = this.#outagesSinceWarning > 1 ? ` (${this.#outagesSinceWarning - 1} more outages since the last warning)` : '';
+      const never = this.#connectingUntil !== 0 ? ', and it has not answered this process yet' : '';
       this.#logger.warn(
-        `logto-mgmt: Redis store unavailable (${reason})${earlier}; using the local rate limiter and token cache, ` +
+        `logto-mgmt: Redis store unavailable (${reason}${never})${earlier}; using the local rate limiter and token cache, ` +
           `checking Redis again every ${this.#recheckMs} ms`,
       );
       this.#warnedAt = Date.now();

@@ -9,6 +9,9 @@ import { createLogtoClient, MemoryRateLimitStore } from '../../runtime/index.js'
 import { createRedisStore, type RedisStore } from '../../runtime/store/redis.js';
 import { startFakeLogto, type FakeLogto } from '../fake-logto/index.js';
 import { redisServerPath, skipReason, startRedisServer, type RedisServer } from './redis-server.js';
+import { maxInRollingWindow } from './worker-pool.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 if (!redisServerPath) console.warn(`Skipping the Redis client-store tests: ${skipReason}`);
 
@@ -18,12 +21,12 @@ describe.skipIf(!redisServerPath)('createLogtoClient({ store: createRedisStore(r
   const connections: Redis[] = [];
   const stores: RedisStore[] = [];
 
-  const client = (rateLimit = { requests: 200, intervalMs: 10_000 }) => {
+  const client = (rateLimit = { requests: 200, intervalMs: 10_000 }, fetch?: typeof globalThis.fetch) => {
     const redis = new Redis(server.port, '127.0.0.1');
     connections.push(redis);
     const store = createRedisStore(redis, { timeoutMs: 5_000 });
     stores.push(store);
-    return createLogtoClient({ endpoint: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, store, rateLimit });
+    return createLogtoClient({ endpoint: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, store, rateLimit, ...(fetch && { fetch }) });
   };
 
   beforeAll(async () => {
@@ -74,6 +77,29 @@ describe.skipIf(!redisServerPath)('createLogtoClient({ store: createRedisStore(r
     for (const result of settled) {
       if (result.status === 'rejected') expect(String(result.reason)).toMatch(/queued by the rate limiter.*never sent/);
     }
+  });
+
+  it('counts a slot until a window after its response: a client stalled between taking slots and sending cannot crowd a window', async () => {
+    const rateLimit = { requests: 2, intervalMs: 500 };
+    let stallMs = 0;
+    const stalled = client(rateLimit, async (input, init) => {
+      await sleep(stallMs); // e.g. a GC pause or a descheduled process, after the limiter said go
+      return fetch(input, init);
+    });
+    const other = client(rateLimit);
+    await users.list(stalled); // token and connections warm
+    await sleep(600);
+    fake.clearRequests();
+    stallMs = 800;
+    const calls = [users.list(stalled), users.list(stalled)];
+    await sleep(50);
+    calls.push(users.list(other), users.list(other));
+    await Promise.all(calls);
+    const arrivals = fake.requestsTo('/api/users').map((request) => request.monotonic);
+    expect(arrivals).toHaveLength(4);
+    // Counted from their start, the stalled client's slots would free at 500 ms and the other
+    // client's 2 calls would arrive 200 ms before the stalled ones: 4 in one window.
+    expect(maxInRollingWindow(arrivals, 500)).toBeLessThanOrEqual(2);
   });
 
   it('still accepts a bare RateLimitStore (rate limit only, token per client)', async () => {

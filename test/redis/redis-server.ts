@@ -26,6 +26,8 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts it again on the same port (empty: no persistence). */
   restart(): Promise<void>;
+  /** Freezes the server (SIGSTOP: connections stay open, nothing is answered) for `ms`, then lets it go on (SIGCONT). */
+  freeze(ms: number): Promise<void>;
 }
 
 export async function startRedisServer(): Promise<RedisServer> {
@@ -52,6 +54,13 @@ export async function startRedisServer(): Promise<RedisServer> {
       await exited;
     },
     restart: launch,
+    async freeze(ms) {
+      const running = child;
+      if (!running) throw new Error('redis-server is not running');
+      running.kill('SIGSTOP');
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      running.kill('SIGCONT');
+    },
   };
 }
 

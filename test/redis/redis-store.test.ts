@@ -62,7 +62,10 @@ describe.skipIf(!redisServerPath)('Redis store (real redis-server)', () => {
 
     it('answers the wait until the oldest slot leaves the window (plus the margin), then gives the slot', async () => {
       const limiter = store({ marginMs: 50 }).open(identity).rateLimit;
-      for (let i = 0; i < 3; i++) expect(await limiter.tryAcquire('k', 3, 300)).toBe(0);
+      for (let i = 0; i < 3; i++) {
+        expect(await limiter.tryAcquire('k', 3, 300)).toBe(0);
+        await limiter.release!('k', 300); // as the limiter does when the response is in
+      }
       const wait = await limiter.tryAcquire('k', 3, 300);
       expect(wait).toBeGreaterThan(250);
       expect(wait).toBeLessThanOrEqual(350);
@@ -88,6 +91,9 @@ describe.skipIf(!redisServerPath)('Redis store (real redis-server)', () => {
     it("holds back every store under the prefix while one store's 429 pause lasts", async () => {
       const a = store().open(identity).rateLimit;
       const b = store().open(identity).rateLimit;
+      // Connected first: a pause crosses the wire as a duration, so time spent connecting
+      // (75 ms at a load average of 19) would shift its end.
+      await Promise.all([a.pausedUntil('requests'), b.pausedUntil('requests')]);
       const until = Date.now() + 600;
       await a.pauseUntil('requests', until);
       expect(Math.abs((await b.pausedUntil('requests')) - until)).toBeLessThan(50);
@@ -104,7 +110,10 @@ describe.skipIf(!redisServerPath)('Redis store (real redis-server)', () => {
     it("keeps time by the Redis server's clock: a process whose clock is an hour ahead sees the same window and pause", async () => {
       const a = store().open(identity).rateLimit;
       const b = store().open(identity).rateLimit;
-      for (let i = 0; i < 3; i++) expect(await a.tryAcquire('requests', 3, 5_000)).toBe(0);
+      for (let i = 0; i < 3; i++) {
+        expect(await a.tryAcquire('requests', 3, 5_000)).toBe(0);
+        await a.release!('requests', 5_000);
+      }
       await a.pauseUntil('requests', Date.now() + 1_000);
       const realNow = Date.now;
       vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 3_600_000);
@@ -128,9 +137,11 @@ describe.skipIf(!redisServerPath)('Redis store (real redis-server)', () => {
       const io = connect();
       await admin.script('FLUSH');
       const calls: string[] = [];
+      // The acquire script's calls (its 3 keys tell it from the heartbeat's).
+      const record = (method: string, keys: string[]) => keys.length === 3 && calls.push(method);
       const nodeRedisShaped: NodeRedisLike = {
-        evalSha: (sha, { keys, arguments: args }) => (calls.push('evalSha'), io.evalsha(sha, keys.length, ...keys, ...args)),
-        eval: (script, { keys, arguments: args }) => (calls.push('eval'), io.eval(script, keys.length, ...keys, ...args)),
+        evalSha: (sha, { keys, arguments: args }) => (record('evalSha', keys), io.evalsha(sha, keys.length, ...keys, ...args)),
+        eval: (script, { keys, arguments: args }) => (record('eval', keys), io.eval(script, keys.length, ...keys, ...args)),
       };
       const created = createRedisStore(nodeRedisShaped);
       stores.push(created);
@@ -257,46 +268,53 @@ describe.skipIf(!redisServerPath)('Redis store (real redis-server)', () => {
   });
 
   describe('when Redis is slow or gone', () => {
-    it('falls back to the local limiter with one warning when Redis stops answering, and replays into Redis when it is back', async () => {
+    it('falls back with one warning when Redis stops answering: own slots for a window, then its share; replays into Redis when it is back', async () => {
       const warnings: string[] = [];
       const logger = { warn: (message: string) => warnings.push(message), info: (message: string) => warnings.push(`info: ${message}`) };
       const other = store().open(identity).rateLimit;
-      expect(await other.tryAcquire('requests', 10, 5_000)).toBe(0); // two processes are using the budget
+      expect(await other.tryAcquire('requests', 10, 600)).toBe(0); // two processes are using the budget
+      await other.release!('requests', 600);
       const created = store({ timeoutMs: 100, recheckMs: 100, logger, marginMs: 0 });
       const limiter = created.open(identity).rateLimit;
-      expect(await limiter.tryAcquire('requests', 10, 5_000)).toBe(0);
+      expect(await limiter.tryAcquire('requests', 10, 600)).toBe(0);
+      await limiter.release!('requests', 600);
 
-      await admin.client('PAUSE', 800, 'ALL'); // Redis stops answering everyone for 0.8 s
+      await admin.client('PAUSE', 1_500, 'ALL'); // Redis stops answering everyone for 1.5 s
       const started = Date.now();
-      const waits: number[] = [];
-      for (let i = 0; i < 8; i++) waits.push(await limiter.tryAcquire('requests', 10, 5_000));
+      const first: number[] = [];
+      for (let i = 0; i < 3; i++) first.push(await limiter.tryAcquire('requests', 10, 600));
       expect(Date.now() - started).toBeLessThan(400); // one timeout, then local answers
       expect(created.healthy).toBe(false);
-      // This process's share is 10 ÷ 2 processes = 5, one of which it had already used.
-      expect(waits.filter((wait) => wait === 0)).toHaveLength(4);
-      expect(await limiter.pausedUntil('requests')).toBe(0);
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatch(/Redis store unavailable \(no answer within 100 ms\); using the local rate limiter/);
+      // The outage's first window: this process had 1 slot in it, and that one is still counted.
+      expect(first.every((wait) => wait > 0 && wait <= 600)).toBe(true);
+      await sleep(started + 100 + 600 + 50 - Date.now()); // the window from the fallback's start
+      // Then its share: 10 ÷ the 2 processes the heartbeats showed.
+      const waits: number[] = [];
+      for (let i = 0; i < 8; i++) waits.push(await limiter.tryAcquire('requests', 10, 600));
+      expect(waits.filter((wait) => wait === 0)).toHaveLength(5);
+      expect(await limiter.pausedUntil('requests')).toBe(0);
 
       await vi.waitFor(() => expect(created.healthy).toBe(true), { timeout: 3_000, interval: 50 });
       expect(warnings).toHaveLength(2);
       expect(warnings[1]).toMatch(/^info: .*reachable again/);
-      // Redis now holds the 2 slots from before, the 4 fallback sends, and the slot of the
-      // acquire that timed out (Redis ran it after the pause; unused, so it errs on the safe
-      // side): 3 left for everyone.
-      expect(await admin.zcard(`${defaultPrefix(identity)}rl:requests`)).toBe(7);
+      // Redis now holds the 5 fallback slots (in flight: not released), the acquire that
+      // timed out (Redis ran it after the pause) was taken out again: 5 left for everyone.
       const after: number[] = [];
-      for (let i = 0; i < 4; i++) after.push(await other.tryAcquire('requests', 10, 5_000));
-      expect(after.filter((wait) => wait === 0)).toHaveLength(3);
+      for (let i = 0; i < 6; i++) after.push(await other.tryAcquire('requests', 10, 600));
+      expect(after.filter((wait) => wait === 0)).toHaveLength(5);
+      expect(await admin.zcard(`${defaultPrefix(identity)}rl:requests`)).toBe(10);
     });
 
     it('warns once, not once per blip, when Redis flaps', async () => {
       const warnings: string[] = [];
       const created = store({ timeoutMs: 100, recheckMs: 50, logger: { warn: (message) => warnings.push(message) } });
       const limiter = created.open(identity).rateLimit;
+      expect(await limiter.tryAcquire('requests', 100, 1_000)).toBe(0); // connected: from now on a pause is an outage
       for (let outage = 0; outage < 3; outage++) {
         await admin.client('PAUSE', 300, 'ALL');
-        expect(await limiter.tryAcquire('requests', 100, 1_000)).toBe(0);
+        await limiter.tryAcquire('requests', 100, 1_000);
         expect(created.healthy).toBe(false);
         await vi.waitFor(() => expect(created.healthy).toBe(true), { timeout: 3_000, interval: 25 });
       }
@@ -313,6 +331,12 @@ describe.skipIf(!redisServerPath)('Redis store (real redis-server)', () => {
       expect((await cache.get(fetchToken, 0)).accessToken).toBe('token-1');
 
       await server.stop();
+      // It sent nothing in the last window, and cannot know what the others did: it waits for
+      // that window to pass, then sends its share.
+      const wait = await rateLimit.tryAcquire('requests', 100, 1_000);
+      expect(wait).toBeGreaterThan(900);
+      expect(wait).toBeLessThanOrEqual(1_100);
+      await sleep(wait);
       expect(await rateLimit.tryAcquire('requests', 100, 1_000)).toBe(0);
       expect((await cache.get(fetchToken, 0)).accessToken).toBe('token-1'); // the local copy, no new request
       await rateLimit.pauseUntil('requests', Date.now() + 3_000);

@@ -12,7 +12,10 @@ const WORKER_PATH = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
 export interface WorkerPool {
   readonly workers: ChildProcess[];
-  /** Releases every worker at once; resolves with their results, in worker order. */
+  /**
+   * Releases every worker at once; resolves with their results, in worker order. Cold-start
+   * workers (`coldStart`) can run again; the others exit after one run.
+   */
   run(): Promise<WorkerResult[]>;
   /** Kills any worker still running. */
   kill(): void;
@@ -20,18 +23,19 @@ export interface WorkerPool {
 
 export async function startWorkers(configs: Omit<WorkerConfig, 'worker'>[]): Promise<WorkerPool> {
   const workers = configs.map(() => fork(WORKER_PATH, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
-  const results = workers.map(
-    (child, worker) =>
-      new Promise<WorkerResult>((resolve, reject) => {
-        child.on('message', (message: WorkerMessage) => {
-          if (message.type === 'done') resolve(message.result);
-          if (message.type === 'error') reject(new Error(`worker ${worker}: ${message.error}`));
-        });
-        child.once('exit', (code, signal) => reject(new Error(`worker ${worker} exited (${code ?? signal}) before finishing`)));
-      }),
-  );
-  // Unhandled until run() is awaited; a worker dying during setup still fails `ready` below.
-  for (const result of results) result.catch(() => {});
+  const nextResult = (child: ChildProcess, worker: number) =>
+    new Promise<WorkerResult>((resolve, reject) => {
+      const onMessage = (message: WorkerMessage) => {
+        if (message.type !== 'done' && message.type !== 'error') return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        if (message.type === 'done') resolve(message.result);
+        else reject(new Error(`worker ${worker}: ${message.error}`));
+      };
+      const onExit = (code: number | null, signal: string | null) => reject(new Error(`worker ${worker} exited (${code ?? signal}) before finishing`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
   const ready = workers.map(
     (child, worker) =>
       new Promise<void>((resolve, reject) => {
@@ -49,6 +53,7 @@ export async function startWorkers(configs: Omit<WorkerConfig, 'worker'>[]): Pro
   return {
     workers,
     async run() {
+      const results = workers.map(nextResult);
       for (const child of workers) child.send({ type: 'go' });
       return Promise.all(results);
     },

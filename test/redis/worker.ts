@@ -21,8 +21,16 @@ export interface WorkerConfig {
   storeTimeoutMs?: number;
   recheckMs?: number;
   marginMs?: number;
+  connectTimeoutMs?: number;
+  fallbackProcesses?: number;
   /** Fetch the token during setup (default true); false for cold-start tests. */
   warmToken?: boolean;
+  /**
+   * Create the Redis client, the store and the Logto client only on "go", and call at once:
+   * processes of a deploy started together (nothing warm, ioredis still connecting). A cold
+   * worker runs again on every "go", each time with a new client, until the parent says "exit".
+   */
+  coldStart?: boolean;
   /** Use the Redis store (default true); false: each process limits itself in memory (benchmark baseline). */
   shared?: boolean;
 }
@@ -32,6 +40,10 @@ export interface WorkerResult {
   ok: number;
   failures: string[];
   warnings: string[];
+  /** The store's info lines ("reachable again"). */
+  infos: string[];
+  /** Whether the store talked to Redis at the end. */
+  healthy: boolean;
   /** 429s this process saw: when the client reported it (the pause is set by then), and the pause end (epoch ms). */
   rateLimited: { at: number; until: number }[];
   startedAt: number;
@@ -43,19 +55,22 @@ export type WorkerMessage =
   | { type: 'done'; result: WorkerResult }
   | { type: 'error'; error: string };
 
-type ParentMessage = { type: 'config'; config: WorkerConfig } | { type: 'go' };
+type ParentMessage = { type: 'config'; config: WorkerConfig } | { type: 'go' } | { type: 'exit' };
 
 
 function setUp(config: WorkerConfig) {
   const redis = new Redis(config.redisPort, '127.0.0.1', { maxRetriesPerRequest: 1, retryStrategy: () => 100 });
   redis.on('error', () => {}); // reconnect attempts while the test has Redis down
   const warnings: string[] = [];
+  const infos: string[] = [];
   const rateLimited: WorkerResult['rateLimited'] = [];
   const store = createRedisStore(redis, {
     timeoutMs: config.storeTimeoutMs,
+    connectTimeoutMs: config.connectTimeoutMs,
     recheckMs: config.recheckMs,
     marginMs: config.marginMs,
-    logger: { warn: (message) => warnings.push(message) },
+    fallbackProcesses: config.fallbackProcesses,
+    logger: { warn: (message) => warnings.push(message), info: (message) => infos.push(message) },
   });
   const shared = config.shared !== false;
   const client = createLogtoClient({
@@ -77,7 +92,7 @@ function setUp(config: WorkerConfig) {
 
   const call = (callId: string) =>
     users.list(client, { query: { page: 1, page_size: 1 } }, { headers: { 'x-call-id': callId } }).then(() => undefined);
-  return { call, client, warnings, rateLimited, close: () => (store.close(), redis.disconnect()) };
+  return { call, client, store, warnings, infos, rateLimited, close: () => (store.close(), redis.disconnect()) };
 }
 
 async function run(config: WorkerConfig, client: ReturnType<typeof setUp>): Promise<WorkerResult> {
@@ -97,14 +112,35 @@ async function run(config: WorkerConfig, client: ReturnType<typeof setUp>): Prom
     }
   };
   await Promise.all(Array.from({ length: config.concurrency }, lane));
-  return { worker: config.worker, ok, failures, warnings: client.warnings, rateLimited: client.rateLimited, startedAt, durationMs: Date.now() - startedAt };
+  return {
+    worker: config.worker,
+    ok,
+    failures,
+    warnings: client.warnings,
+    infos: client.infos,
+    healthy: client.store.healthy,
+    rateLimited: client.rateLimited,
+    startedAt,
+    durationMs: Date.now() - startedAt,
+  };
 }
 
 let config: WorkerConfig | undefined;
 let client: ReturnType<typeof setUp> | undefined;
 process.on('message', (message: ParentMessage) => {
   const send = (reply: WorkerMessage) => process.send!(reply);
-  if (message.type === 'config') {
+  if (message.type === 'config' && message.config.coldStart) {
+    config = message.config;
+    send({ type: 'ready' });
+  } else if (message.type === 'go' && config?.coldStart) {
+    const cold = setUp(config);
+    run(config, cold)
+      .then((result) => send({ type: 'done', result }))
+      .catch((error: unknown) => send({ type: 'error', error: String(error) }))
+      .finally(() => cold.close());
+  } else if (message.type === 'exit') {
+    process.disconnect();
+  } else if (message.type === 'config') {
     config = message.config;
     client = setUp(config);
     // Warm up fetch (its first call in a process loads and compiles undici: ~100 ms, far
