@@ -96,9 +96,13 @@ export async function trackChanges(input: TrackChangesInput): Promise<TrackedCha
     );
     return carryOver('not compared');
   }
+  // Both sides as the types and JSDoc are generated (patches applied): a quirk present on one
+  // side only is neither an API nor a documentation change.
+  const previousGenerated = asGenerated(previous, input.patches ?? []);
+  const newGenerated = asGenerated(input.newDocument, input.patches ?? []);
   let report: ChangeReport;
   try {
-    report = diffSpecs(asGenerated(previous, input.patches ?? []), asGenerated(input.newDocument, input.patches ?? []));
+    report = diffSpecs(previousGenerated, newGenerated);
   } catch (error) {
     input.warn(`cannot compare with the previously pinned spec: ${(error as Error).message}; no change report this time`);
     return carryOver('not compared');
@@ -108,7 +112,7 @@ export async function trackChanges(input: TrackChangesInput): Promise<TrackedCha
   if (input.failOnBreaking && report.breaking.length > 0) {
     throw new BreakingChangesError(report, renderSummary(report, { limit: Number.POSITIVE_INFINITY }));
   }
-  const documentation = diffDocumentation(previous, input.newDocument);
+  const documentation = diffDocumentation(previousGenerated, newGenerated);
   const contentChanged = specContentChanged(previous, input.newDocument);
   if (report.changes.length === 0 && !contentChanged) {
     const note = `no API changes (spec ${input.previousSha256.slice(0, 12)} → ${input.newSha256.slice(0, 12)} differs only in servers, info or key order)`;
