@@ -2,7 +2,7 @@
  * Runs the test fake Logto in its own process, so a benchmark measures only the client's CPU.
  * Prints one JSON line `{ url, clientId, clientSecret, resource }`; exits when stdin closes.
  */
-import { startFakeLogto } from '../../test/fake-logto/index.js';
+import { startFakeLogto } from '../../testing/src/index.js';
 
 const fake = await startFakeLogto({ logBodies: false });
 fake.data.seedUsers(Number(process.env.SEED_USERS ?? 20));

@@ -23,7 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { createLogtoClient } from '../../runtime/client/client.js';
 import { defineOperation } from '../../runtime/client/operation.js';
 import { RateLimiter, type RateLimit } from '../../runtime/limits/rate-limit.js';
-import { startFakeLogto } from '../../test/fake-logto/index.js';
+import { startFakeLogto } from '../../testing/src/index.js';
 
 const listUsers = defineOperation<{ query?: { page?: number; page_size?: number } }, unknown[]>({
   id: 'ListUsers',

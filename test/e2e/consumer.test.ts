@@ -16,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeLogto, type FakeLogto } from '../fake-logto/index.js';
+import { startFakeLogto, type FakeLogto } from '../../testing/src/index.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const specText = await readFile(fileURLToPath(new URL('../specs/logto-1.42.0.json', import.meta.url)), 'utf8');

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vites
 import { createLogtoManagementClient, users } from '../../generated/index.js';
 import * as operations from '../../generated/operations/index.js';
 import { createLogtoClient, LogtoApiError, LogtoServerError, paginate, type PageFailure, type PaginatedIterator } from '../../runtime/index.js';
-import { startFakeLogto, type FakeLogto } from '../fake-logto/index.js';
+import { startFakeLogto, type FakeLogto } from '../../testing/src/index.js';
 
 const ids = (count: number, from = 0) => Array.from({ length: count }, (_, index) => `u${String(from + index).padStart(11, '0')}`);
 

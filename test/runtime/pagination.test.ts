@@ -1,5 +1,5 @@
 /**
- * paginate() / .iterate() over real HTTP against the shared fake Logto (test/fake-logto),
+ * paginate() / .iterate() over real HTTP against the shared fake Logto (testing/),
  * which answers GET /api/users and /api/logs with Logto 1.42's exact pagination headers.
  * Endpoints Logto does not have in the fake (no pagination headers, broken Link headers) are
  * served by interceptors that answer pages of the same lazily seeded users.
@@ -9,7 +9,7 @@ import { bindNamespace } from '../../runtime/client/bind.js';
 import { LogtoClient } from '../../runtime/client/client.js';
 import { definePaginatedOperation, type OperationDescriptor } from '../../runtime/client/operation.js';
 import { paginate, PaginationError, type Page, type PageFailure, type PaginatedIterator } from '../../runtime/pagination/pagination.js';
-import { startFakeLogto, type FakeLogto, type Fault, type RecordedRequest, type User } from '../fake-logto/index.js';
+import { startFakeLogto, type FakeLogto, type Fault, type RecordedRequest, type User } from '../../testing/src/index.js';
 
 type ListParams = { query?: { page?: number; page_size?: number; search?: string; enableCap?: string } };
 const list = (id: string, path: string) =>

@@ -6,7 +6,7 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogtoManagementClient } from '../../generated/index.js';
 import { createLogtoClient, type LogtoClient, type LogtoClientOptions } from '../../runtime/index.js';
-import { startFakeLogto, type FakeLogto, type TokenFailureMode } from '../fake-logto/index.js';
+import { startFakeLogto, type FakeLogto, type TokenFailureMode } from '../../testing/src/index.js';
 import { createUser, getMyAccount, getUser, listUsers } from './operations.js';
 
 const SECRET = 'SuperSecret-Zq8Wm3Xr7Tn2';

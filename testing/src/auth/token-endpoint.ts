@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Fault } from './faults.js';
-import { logtoErrors, sendJson, type LogtoErrorBody } from './responses.js';
+import type { Fault } from '../faults/faults.js';
+import { logtoErrors, sendJson, type LogtoErrorBody } from '../http/responses.js';
 
 export interface FakeClient {
   id: string;

@@ -6,7 +6,7 @@
  * router-relative path omit that prefix (`/users?page=2…`, not `/api/users?page=2…`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { logtoErrors, sendJson } from './responses.js';
+import { logtoErrors, sendJson } from '../http/responses.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;

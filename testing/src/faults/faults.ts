@@ -4,7 +4,7 @@
  * endpoint) can be made to fail.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson, sendText, type HeaderValues } from './responses.js';
+import { sendJson, sendText, type HeaderValues } from '../http/responses.js';
 
 export type Fault =
   /** Answer with this status, headers and body (object → JSON, string → text/plain). */

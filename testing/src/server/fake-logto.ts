@@ -6,11 +6,11 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { applyFault, takeFault, type Fault, type FaultMatch, type QueuedFault } from './faults.js';
-import { ManagementData } from './management-data.js';
-import { matchRoute, type RouteContext } from './management-routes.js';
-import { logtoErrors, sendJson, sendNotFoundRoute } from './responses.js';
-import { handleTokenRequest, tokenFailure, TokenStore, type FakeClient, type IssuedToken, type TokenFailureMode } from './token-endpoint.js';
+import { applyFault, takeFault, type Fault, type FaultMatch, type QueuedFault } from '../faults/faults.js';
+import { ManagementData } from '../state/management-data.js';
+import { matchRoute, type RouteContext } from '../routes/management-routes.js';
+import { logtoErrors, sendJson, sendNotFoundRoute } from '../http/responses.js';
+import { handleTokenRequest, tokenFailure, TokenStore, type FakeClient, type IssuedToken, type TokenFailureMode } from '../auth/token-endpoint.js';
 
 export type Latency = number | { min: number; max: number };
 
@@ -62,7 +62,7 @@ export interface FakeLogtoCounters {
 /** Returns a fault to apply to this request, or undefined to let it through. */
 export type Interceptor = (request: RecordedRequest) => Fault | undefined | Promise<Fault | undefined>;
 
-const SPEC_PATH = fileURLToPath(new URL('../specs/logto-1.42.0.json', import.meta.url));
+const SPEC_PATH = fileURLToPath(new URL('../../../test/specs/logto-1.42.0.json', import.meta.url));
 
 export class FakeLogto {
   /** `http://127.0.0.1:<port>` — the endpoint a client is configured with. */

@@ -1,6 +1,6 @@
 /** The fake must answer like a real Logto 1.42 (test/specs/README.md). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeLogto, type FakeLogto } from './index.js';
+import { startFakeLogto, type FakeLogto } from '../../testing/src/index.js';
 
 let fake: FakeLogto;
 beforeEach(async () => {

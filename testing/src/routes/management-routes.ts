@@ -4,11 +4,11 @@
  * and pagination follow a real Logto 1.42 (test/specs/README.md).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { makeOrganization, makeUser, newId, type ManagementData, type Role, type User } from './management-data.js';
-import { guardBody, optional, organizationRules, pick, roleIdsRules, roleRules, userRules, type FieldRule } from './body-validation.js';
+import { makeOrganization, makeUser, newId, type ManagementData, type Role, type User } from '../state/management-data.js';
+import { guardBody, optional, organizationRules, pick, roleIdsRules, roleRules, userRules, type FieldRule } from '../validation/body-validation.js';
 import { sendList } from './pagination.js';
-import { logtoErrors, sendEmpty, sendJson } from './responses.js';
-import type { IssuedToken } from './token-endpoint.js';
+import { logtoErrors, sendEmpty, sendJson } from '../http/responses.js';
+import type { IssuedToken } from '../auth/token-endpoint.js';
 
 export interface RouteContext {
   req: IncomingMessage;

@@ -3,7 +3,7 @@
  * 400 `guard.invalid_input` whose `details` names each issue's key path.
  */
 import type { ServerResponse } from 'node:http';
-import { invalidInput, sendJson, type ZodIssue } from './responses.js';
+import { invalidInput, sendJson, type ZodIssue } from '../http/responses.js';
 
 export type FieldRule = { type: 'string' | 'object' | 'boolean' | 'array'; pattern?: RegExp; minLength?: number; nullable?: boolean; required?: boolean };
 
