@@ -17,6 +17,22 @@ function organizationOr404(ctx: RouteContext): Organization | undefined {
   return found(ctx, ctx.data.organizations.get(ctx.params.id));
 }
 
+/**
+ * Logto's SchemaRouter writes a relation without looking the organization up first: for an
+ * organization that does not exist the insert's foreign key fails, 422.
+ */
+function organizationOr422(ctx: RouteContext): Organization | undefined {
+  const organization = ctx.data.organizations.get(ctx.params.id);
+  if (!organization) sendJson(ctx.res, 422, logtoErrors.relationForeignKeyNotFound());
+  return organization;
+}
+
+function organizationRoleOr422(ctx: RouteContext): OrganizationRole | undefined {
+  const role = ctx.data.organizationRoles.get(ctx.params.id);
+  if (!role) sendJson(ctx.res, 422, logtoErrors.relationForeignKeyNotFound());
+  return role;
+}
+
 function organizationRolesOf(ctx: RouteContext, organizationId: string, memberId: string): OrganizationRole[] {
   return ctx.data.organizationUserRoles
     .of(memberKey(organizationId, memberId))
@@ -110,14 +126,14 @@ export const organizationRoutes: RouteTable = {
     sendList(ctx, users, { optional: true, map: (user) => ({ ...user, organizationRoles: organizationRolesOf(ctx, ctx.params.id, user.id).map(({ id, name }) => ({ id, name })) }) });
   },
   AddOrganizationUsers: (ctx) => {
-    if (!organizationOr404(ctx)) return;
+    if (!organizationOr422(ctx)) return;
     const userIds = allExist(ctx, ctx.body.userIds as string[], (id) => ctx.data.users.get(id));
     if (!userIds) return;
     ctx.data.organizationMembers.add(ctx.params.id, userIds);
     sendEmpty(ctx.res, 201);
   },
   ReplaceOrganizationUsers: (ctx) => {
-    if (!organizationOr404(ctx)) return;
+    if (!organizationOr422(ctx)) return;
     const userIds = allExist(ctx, ctx.body.userIds as string[], (id) => ctx.data.users.get(id));
     if (!userIds) return;
     for (const removed of ctx.data.organizationMembers.of(ctx.params.id).filter((id) => !userIds.includes(id))) {
@@ -133,7 +149,7 @@ export const organizationRoutes: RouteTable = {
     sendEmpty(ctx.res, 204);
   },
   AssignOrganizationRolesToUsers: (ctx) => {
-    if (!organizationOr404(ctx)) return;
+    if (!organizationOr422(ctx)) return;
     const userIds = ctx.body.userIds as string[];
     if (!userIds.every((userId) => requireMember(ctx, userId))) return;
     const roleIds = organizationRoleIds(ctx);
@@ -142,18 +158,18 @@ export const organizationRoutes: RouteTable = {
     sendEmpty(ctx.res, 201);
   },
   ListOrganizationUserRoles: (ctx) => {
-    if (!organizationOr404(ctx) || !requireMember(ctx, ctx.params.userId)) return;
+    if (!requireMember(ctx, ctx.params.userId)) return;
     sendList(ctx, organizationRolesOf(ctx, ctx.params.id, ctx.params.userId), { optional: true });
   },
   AssignOrganizationRolesToUser: (ctx) => {
-    if (!organizationOr404(ctx) || !requireMember(ctx, ctx.params.userId)) return;
+    if (!requireMember(ctx, ctx.params.userId)) return;
     const roleIds = organizationRoleIds(ctx);
     if (!roleIds) return;
     ctx.data.organizationUserRoles.add(memberKey(ctx.params.id, ctx.params.userId), roleIds);
     sendEmpty(ctx.res, 201);
   },
   ReplaceOrganizationUserRoles: (ctx) => {
-    if (!organizationOr404(ctx) || !requireMember(ctx, ctx.params.userId)) return;
+    if (!requireMember(ctx, ctx.params.userId)) return;
     const roleIds = organizationRoleIds(ctx);
     if (!roleIds) return;
     ctx.data.organizationUserRoles.replace(memberKey(ctx.params.id, ctx.params.userId), roleIds);
@@ -167,7 +183,7 @@ export const organizationRoutes: RouteTable = {
     sendEmpty(ctx.res, 204);
   },
   ListOrganizationUserScopes: (ctx) => {
-    if (!organizationOr404(ctx) || !requireMember(ctx, ctx.params.userId)) return;
+    if (!requireMember(ctx, ctx.params.userId)) return;
     const scopeIds = new Set(organizationRolesOf(ctx, ctx.params.id, ctx.params.userId).flatMap((role) => ctx.data.organizationRoleScopes.of(role.id)));
     sendJson(ctx.res, 200, [...scopeIds].map((id) => ctx.data.organizationScopes.get(id)).filter(Boolean));
   },
@@ -178,15 +194,15 @@ export const organizationRoutes: RouteTable = {
     sendList(ctx, filterByQ(applications, ctx.query.get('q')), { optional: true, map: (app) => ({ ...app, organizationRoles: organizationRolesOf(ctx, ctx.params.id, app.id).map(({ id, name }) => ({ id, name })) }) });
   },
   AddOrganizationApplications: (ctx) => {
-    if (!organizationOr404(ctx)) return;
+    if (!organizationOr422(ctx)) return;
     const applicationIds = allExist(ctx, ctx.body.applicationIds as string[], (id) => ctx.data.applications.get(id));
     if (!applicationIds) return;
     ctx.data.organizationApplications.add(ctx.params.id, applicationIds);
     sendEmpty(ctx.res, 201);
   },
   DeleteOrganizationApplication: (ctx) => {
-    if (!organizationOr404(ctx)) return;
-    if (!ctx.data.organizationApplications.remove(ctx.params.id, ctx.params.applicationId)) return sendJson(ctx.res, 404, logtoErrors.notFound());
+    if (!organizationOr422(ctx)) return;
+    if (!ctx.data.organizationApplications.remove(ctx.params.id, ctx.params.applicationId)) return sendJson(ctx.res, 422, logtoErrors.relationForeignKeyNotFound());
     ctx.data.organizationUserRoles.forget(memberKey(ctx.params.id, ctx.params.applicationId));
     sendEmpty(ctx.res, 204);
   },
@@ -222,22 +238,23 @@ export const organizationRoutes: RouteTable = {
     sendList(ctx, ctx.data.organizationRoleScopes.of(ctx.params.id).map((id) => ctx.data.organizationScopes.get(id)!).filter(Boolean), { optional: true });
   },
   CreateOrganizationRoleScope: (ctx) => {
-    if (!found(ctx, ctx.data.organizationRoles.get(ctx.params.id))) return;
+    if (!organizationRoleOr422(ctx)) return;
     const scopeIds = allExist(ctx, ctx.body.organizationScopeIds as string[], (id) => ctx.data.organizationScopes.get(id));
     if (!scopeIds) return;
     ctx.data.organizationRoleScopes.add(ctx.params.id, scopeIds);
     sendEmpty(ctx.res, 201);
   },
   ReplaceOrganizationRoleScopes: (ctx) => {
-    if (!found(ctx, ctx.data.organizationRoles.get(ctx.params.id))) return;
+    if (!organizationRoleOr422(ctx)) return;
     const scopeIds = allExist(ctx, ctx.body.organizationScopeIds as string[], (id) => ctx.data.organizationScopes.get(id));
     if (!scopeIds) return;
     ctx.data.organizationRoleScopes.replace(ctx.params.id, scopeIds);
     sendEmpty(ctx.res, 204);
   },
   DeleteOrganizationRoleScope: (ctx) => {
-    if (!found(ctx, ctx.data.organizationRoles.get(ctx.params.id))) return;
-    if (!ctx.data.organizationRoleScopes.remove(ctx.params.id, ctx.params.organizationScopeId)) return sendJson(ctx.res, 404, logtoErrors.notFound());
+    if (!organizationRoleOr422(ctx)) return;
+    // The spec documents no 404 here: an unlinked scope is the relation's 422.
+    if (!ctx.data.organizationRoleScopes.remove(ctx.params.id, ctx.params.organizationScopeId)) return sendJson(ctx.res, 422, logtoErrors.relationForeignKeyNotFound());
     sendEmpty(ctx.res, 204);
   },
 

@@ -48,8 +48,8 @@ export const resourceRoutes: RouteTable = {
     ctx.data.resources.delete(resource.id);
     sendEmpty(ctx.res, 204);
   },
+  // Logto lists by resource id without looking the resource up: an unknown one has no scopes.
   ListResourceScopes: (ctx) => {
-    if (!resourceOr404(ctx)) return;
     sendList(ctx, scopesOf(ctx, ctx.params.resourceId), { optional: true });
   },
   CreateResourceScope: (ctx) => {

@@ -22,9 +22,10 @@ export class SchemaSampler {
     this.#ajv.addSchema({ components: document.components }, 'logto-spec');
   }
 
-  sample(schema: Schema, depth = 0): unknown {
+  /** `full`: every property, not only the required ones (to tell a union's branches apart). */
+  sample(schema: Schema, depth = 0, full = false): unknown {
     if (depth > 12) return null;
-    return this.#candidate(resolveRef(this.#document, schema), depth);
+    return this.#candidate(resolveRef(this.#document, schema), depth, full);
   }
 
   #valid(schema: Schema, value: unknown): boolean {
@@ -46,35 +47,41 @@ export class SchemaSampler {
     return true;
   }
 
-  #candidate(schema: Schema, depth: number): unknown {
+  #candidate(schema: Schema, depth: number, full: boolean): unknown {
     if (Array.isArray(schema.enum) && schema.enum.length) return schema.enum[0];
     // Logto's zod literals: `format` holds the JSON text of the only allowed value.
     if (typeof schema.format === 'string' && schema.format.startsWith('"')) return JSON.parse(schema.format);
     if (schema.type === 'boolean' && (schema.format === 'true' || schema.format === 'false')) return schema.format === 'true';
     const branches: Schema[] | undefined = schema.oneOf ?? schema.anyOf;
     if (branches) {
-      for (const branch of branches) {
-        const value = this.sample(branch, depth + 1);
-        if (this.#valid(schema, value)) return value;
+      // The first branch whose minimal value satisfies the union; else whose full value does
+      // (a oneOf whose branches differ only in optional properties).
+      for (const fullBranch of [false, true]) {
+        for (const branch of branches) {
+          const value = this.sample(branch, depth + 1, fullBranch);
+          if (this.#valid(schema, value)) return value;
+        }
       }
       return this.sample(branches[0], depth + 1);
     }
     if (schema.allOf) {
-      const parts = (schema.allOf as Schema[]).map((part) => this.sample(part, depth + 1));
+      const parts = (schema.allOf as Schema[]).map((part) => this.sample(part, depth + 1, full));
       return parts.every((part) => part && typeof part === 'object' && !Array.isArray(part)) ? Object.assign({}, ...parts) : parts[0];
     }
     const type = schema.type ?? (schema.properties ? 'object' : schema.items ? 'array' : undefined);
     switch (type) {
       case 'object': {
         const out: Record<string, unknown> = {};
-        for (const name of (schema.required as string[] | undefined) ?? []) {
+        const names = new Set<string>((schema.required as string[] | undefined) ?? []);
+        if (full) for (const name of Object.keys(schema.properties ?? {})) names.add(name);
+        for (const name of names) {
           const property = schema.properties?.[name] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : {});
-          out[name] = this.sample(property, depth + 1);
+          out[name] = this.sample(property, depth + 1, full);
         }
         return out;
       }
       case 'array':
-        return Array.from({ length: schema.minItems ?? 0 }, () => this.sample(schema.items ?? {}, depth + 1));
+        return Array.from({ length: schema.minItems ?? (full ? 1 : 0) }, () => this.sample(schema.items ?? {}, depth + 1, full));
       case 'integer':
       case 'number': {
         let value = typeof schema.minimum === 'number' ? schema.minimum : typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum : 0;
