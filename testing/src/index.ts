@@ -3,6 +3,7 @@
  * `logto-mgmt-testing/msw` serves the same fake as MSW handlers.
  */
 export { startFakeLogto } from './server/http-server.js';
+export { createFakeLogto } from './server/create-fake-logto.js';
 export { DEFAULT_CLIENT, DEFAULT_RESOURCE, FakeLogto } from './server/fake-logto.js';
 export type { CredentialKind, FakeLogtoCounters, FakeLogtoCredentials, FakeLogtoOptions, Interceptor, Latency, RecordedRequest } from './server/fake-logto.js';
 export type { Fault, FaultMatch } from './faults/faults.js';
