@@ -4,7 +4,7 @@
  */
 import { startFakeLogto } from '../../testing/src/index.js';
 
-const fake = await startFakeLogto({ logBodies: false });
+const fake = await startFakeLogto({ logBodies: false, validateRequests: false });
 fake.data.seedUsers(Number(process.env.SEED_USERS ?? 20));
 // Benchmarks send many requests: keep the log from growing without bound.
 setInterval(() => fake.clearRequests(), 1000).unref();

@@ -7,7 +7,7 @@
 import { startFakeLogto } from '../../testing/src/index.js';
 
 const [items, latencyMs] = process.argv.slice(2).map(Number);
-const fake = await startFakeLogto({ latency: latencyMs, logBodies: false });
+const fake = await startFakeLogto({ latency: latencyMs, logBodies: false, validateRequests: false });
 fake.data.seedUsers(items);
 process.on('message', (message) => {
   if (message === 'take-requests') {

@@ -87,7 +87,7 @@ export async function benchRateLimit(options: RateLimitBenchOptions = {}): Promi
   const rateLimit = options.rateLimit ?? { requests: 100, intervalMs: 2000 };
   const maxConcurrency = options.maxConcurrency ?? 16;
 
-  const fake = await startFakeLogto({ logBodies: false });
+  const fake = await startFakeLogto({ logBodies: false, validateRequests: false });
   try {
     fake.data.seedUsers(5);
     const client = createLogtoClient({
