@@ -5,6 +5,7 @@
 import { applicationRoutes } from './application-routes.js';
 import { logRoutes } from './log-routes.js';
 import { organizationRoutes } from './organization-routes.js';
+import { organizationTemplateRoutes } from './organization-template-routes.js';
 import { resourceRoutes } from './resource-routes.js';
 import { roleRoutes } from './role-routes.js';
 import type { RouteHandler, RouteTable } from './route.js';
@@ -18,6 +19,7 @@ const routes: RouteTable = {
   ...applicationRoutes,
   ...resourceRoutes,
   ...organizationRoutes,
+  ...organizationTemplateRoutes,
   ...logRoutes,
 };
 

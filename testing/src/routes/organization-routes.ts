@@ -1,10 +1,9 @@
 /**
  * Organizations (Logto's SchemaRouter: creating answers 201), their members and each member's
- * organization roles, their applications, and the organization template: organization roles
- * and organization scopes.
+ * organization roles, and their applications.
  */
 import { logtoErrors, sendEmpty, sendJson } from '../http/responses.js';
-import { newId, type Organization, type OrganizationRole, type OrganizationScope } from '../state/management-data.js';
+import type { Organization, OrganizationRole } from '../state/management-data.js';
 import { guardBody, optional, organizationRules } from '../validation/body-validation.js';
 import { sendList } from './pagination.js';
 import { found, pick, type RouteContext, type RouteTable } from './route.js';
@@ -27,11 +26,6 @@ function organizationOr422(ctx: RouteContext): Organization | undefined {
   return organization;
 }
 
-function organizationRoleOr422(ctx: RouteContext): OrganizationRole | undefined {
-  const role = ctx.data.organizationRoles.get(ctx.params.id);
-  if (!role) sendJson(ctx.res, 422, logtoErrors.relationForeignKeyNotFound());
-  return role;
-}
 
 function organizationRolesOf(ctx: RouteContext, organizationId: string, memberId: string): OrganizationRole[] {
   return ctx.data.organizationUserRoles
@@ -46,7 +40,7 @@ export function organizationWithRoles(ctx: RouteContext, organization: Organizat
 }
 
 /** 422 `entity.relation_foreign_key_not_found` unless every id exists. */
-function allExist(ctx: RouteContext, ids: string[], get: (id: string) => unknown): string[] | undefined {
+export function allExist(ctx: RouteContext, ids: string[], get: (id: string) => unknown): string[] | undefined {
   if (ids.every((id) => get(id) !== undefined)) return ids;
   sendJson(ctx.res, 422, logtoErrors.relationForeignKeyNotFound());
   return undefined;
@@ -71,12 +65,8 @@ function requireMember(ctx: RouteContext, memberId: string, relation = ctx.data.
   return false;
 }
 
-function organizationRoleListItem(ctx: RouteContext, role: OrganizationRole) {
-  const scopes = ctx.data.organizationRoleScopes.of(role.id).map((id) => ctx.data.organizationScopes.get(id)!).filter(Boolean);
-  return { ...role, scopes: scopes.map(({ id, name }) => ({ id, name })), resourceScopes: [] };
-}
 
-function uniqueName<T extends { id: string; name: string }>(ctx: RouteContext, rows: Iterable<T>, name: string | undefined, selfId?: string): boolean {
+export function uniqueName<T extends { id: string; name: string }>(ctx: RouteContext, rows: Iterable<T>, name: string | undefined, selfId?: string): boolean {
   if (!name) return true;
   for (const row of rows) {
     if (row.name === name && row.id !== selfId) {
@@ -87,7 +77,7 @@ function uniqueName<T extends { id: string; name: string }>(ctx: RouteContext, r
   return true;
 }
 
-const filterByQ = <T extends { id: string; name: string }>(rows: Iterable<T>, q: string | null) =>
+export const filterByQ = <T extends { id: string; name: string }>(rows: Iterable<T>, q: string | null) =>
   [...rows].filter((row) => !q || row.id.includes(q) || row.name.toLowerCase().includes(q.toLowerCase()));
 
 export const organizationRoutes: RouteTable = {
@@ -204,79 +194,6 @@ export const organizationRoutes: RouteTable = {
     if (!organizationOr422(ctx)) return;
     if (!ctx.data.organizationApplications.remove(ctx.params.id, ctx.params.applicationId)) return sendJson(ctx.res, 422, logtoErrors.relationForeignKeyNotFound());
     ctx.data.organizationUserRoles.forget(memberKey(ctx.params.id, ctx.params.applicationId));
-    sendEmpty(ctx.res, 204);
-  },
-
-  ListOrganizationRoles: (ctx) => sendList(ctx, filterByQ(ctx.data.organizationRoles, ctx.query.get('q')), { optional: true, map: (role) => organizationRoleListItem(ctx, role) }),
-  CreateOrganizationRole: (ctx) => {
-    const fields = pick<OrganizationRole>(ctx.body, ['name', 'description', 'type']) as { name: string; description?: string | null; type?: OrganizationRole['type'] };
-    if (!uniqueName(ctx, ctx.data.organizationRoles, fields.name)) return;
-    const scopeIds = allExist(ctx, (ctx.body.organizationScopeIds as string[] | undefined) ?? [], (id) => ctx.data.organizationScopes.get(id));
-    if (!scopeIds) return;
-    const role = ctx.data.organizationRoles.insert(ctx.data.makeOrganizationRole(fields));
-    ctx.data.organizationRoleScopes.add(role.id, scopeIds);
-    sendJson(ctx.res, 201, role);
-  },
-  GetOrganizationRole: (ctx) => {
-    const role = found(ctx, ctx.data.organizationRoles.get(ctx.params.id));
-    if (role) sendJson(ctx.res, 200, role);
-  },
-  UpdateOrganizationRole: (ctx) => {
-    if (!found(ctx, ctx.data.organizationRoles.get(ctx.params.id))) return;
-    const fields = pick<OrganizationRole>(ctx.body, ['name', 'description', 'type']);
-    if (!uniqueName(ctx, ctx.data.organizationRoles, fields.name, ctx.params.id)) return;
-    sendJson(ctx.res, 200, ctx.data.organizationRoles.update(ctx.params.id, fields));
-  },
-  DeleteOrganizationRole: (ctx) => {
-    if (!ctx.data.organizationRoles.delete(ctx.params.id)) return sendJson(ctx.res, 404, logtoErrors.notFound());
-    ctx.data.organizationRoleScopes.forget(ctx.params.id);
-    ctx.data.organizationUserRoles.forget(ctx.params.id);
-    sendEmpty(ctx.res, 204);
-  },
-  ListOrganizationRoleScopes: (ctx) => {
-    if (!found(ctx, ctx.data.organizationRoles.get(ctx.params.id))) return;
-    sendList(ctx, ctx.data.organizationRoleScopes.of(ctx.params.id).map((id) => ctx.data.organizationScopes.get(id)!).filter(Boolean), { optional: true });
-  },
-  CreateOrganizationRoleScope: (ctx) => {
-    if (!organizationRoleOr422(ctx)) return;
-    const scopeIds = allExist(ctx, ctx.body.organizationScopeIds as string[], (id) => ctx.data.organizationScopes.get(id));
-    if (!scopeIds) return;
-    ctx.data.organizationRoleScopes.add(ctx.params.id, scopeIds);
-    sendEmpty(ctx.res, 201);
-  },
-  ReplaceOrganizationRoleScopes: (ctx) => {
-    if (!organizationRoleOr422(ctx)) return;
-    const scopeIds = allExist(ctx, ctx.body.organizationScopeIds as string[], (id) => ctx.data.organizationScopes.get(id));
-    if (!scopeIds) return;
-    ctx.data.organizationRoleScopes.replace(ctx.params.id, scopeIds);
-    sendEmpty(ctx.res, 204);
-  },
-  DeleteOrganizationRoleScope: (ctx) => {
-    if (!organizationRoleOr422(ctx)) return;
-    // The spec documents no 404 here: an unlinked scope is the relation's 422.
-    if (!ctx.data.organizationRoleScopes.remove(ctx.params.id, ctx.params.organizationScopeId)) return sendJson(ctx.res, 422, logtoErrors.relationForeignKeyNotFound());
-    sendEmpty(ctx.res, 204);
-  },
-
-  ListOrganizationScopes: (ctx) => sendList(ctx, filterByQ(ctx.data.organizationScopes, ctx.query.get('q')), { optional: true }),
-  CreateOrganizationScope: (ctx) => {
-    const fields = pick<OrganizationScope>(ctx.body, ['name', 'description']) as { name: string; description?: string | null };
-    if (!uniqueName(ctx, ctx.data.organizationScopes, fields.name)) return;
-    sendJson(ctx.res, 201, ctx.data.organizationScopes.insert({ tenantId: 'default', id: newId(), description: null, ...fields }));
-  },
-  GetOrganizationScope: (ctx) => {
-    const scope = found(ctx, ctx.data.organizationScopes.get(ctx.params.id));
-    if (scope) sendJson(ctx.res, 200, scope);
-  },
-  UpdateOrganizationScope: (ctx) => {
-    if (!found(ctx, ctx.data.organizationScopes.get(ctx.params.id))) return;
-    const fields = pick<OrganizationScope>(ctx.body, ['name', 'description']);
-    if (!uniqueName(ctx, ctx.data.organizationScopes, fields.name, ctx.params.id)) return;
-    sendJson(ctx.res, 200, ctx.data.organizationScopes.update(ctx.params.id, fields));
-  },
-  DeleteOrganizationScope: (ctx) => {
-    if (!ctx.data.organizationScopes.delete(ctx.params.id)) return sendJson(ctx.res, 404, logtoErrors.notFound());
-    ctx.data.organizationRoleScopes.forget(ctx.params.id);
     sendEmpty(ctx.res, 204);
   },
 };
