@@ -24,14 +24,15 @@ export interface SpecDocument {
 }
 
 const candidates = [
-  // dist/spec/ or src/spec/ → <package>/spec/
-  new URL('../../spec/logto-1.42.0.json', import.meta.url),
-  // src/spec/ inside this repository → test/specs/
+  // Inside this repository (src/spec/ or dist/spec/) → test/specs/: the committed copy wins
+  // over a copy left by an earlier build.
   new URL('../../../test/specs/logto-1.42.0.json', import.meta.url),
+  // An installed package: dist/spec/ → <package>/spec/
+  new URL('../../spec/logto-1.42.0.json', import.meta.url),
 ];
 
 /** Path of the spec document on disk (served by `GET /api/swagger.json`). */
-export const SPEC_PATH = fileURLToPath(candidates.find((candidate) => existsSync(candidate)) ?? candidates[0]);
+export const SPEC_PATH = fileURLToPath(candidates.find((candidate) => existsSync(candidate)) ?? candidates[1]);
 
 let cached: { text: string; document: SpecDocument } | undefined;
 
