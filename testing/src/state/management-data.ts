@@ -1,132 +1,18 @@
 /**
  * The fake's tables and the relations between them: users (with passwords), roles and their
  * scopes, applications (M2M apps can ask for tokens), API resources and their scopes,
- * organizations with members, organization roles and scopes, and the audit log. Entity shapes
- * follow the pinned spec's response schemas; seeding helpers are what tests use.
+ * organizations with members, organization roles and scopes, and the audit log; the row
+ * factories and the seeding helpers tests use.
  */
 import { randomBytes } from 'node:crypto';
 import type { ClientDirectory, FakeClient } from '../auth/token-endpoint.js';
 import { Collection } from './collection.js';
+import type { Application, LogEntry, Organization, OrganizationRole, OrganizationScope, Resource, Role, Scope, SeedData, User } from './entities.js';
 import type { EntityDefaults } from './entity-defaults.js';
+import { Relation } from './relation.js';
 
-export interface User {
-  id: string;
-  username: string | null;
-  primaryEmail: string | null;
-  primaryPhone: string | null;
-  name: string | null;
-  avatar: string | null;
-  customData: Record<string, unknown>;
-  identities: Record<string, unknown>;
-  lastSignInAt: number | null;
-  createdAt: number;
-  updatedAt: number;
-  profile: Record<string, unknown>;
-  applicationId: string | null;
-  cimdClientId: string | null;
-  isSuspended: boolean;
-  hasPassword: boolean;
-}
-
-export interface Role {
-  tenantId: string;
-  id: string;
-  name: string;
-  description: string;
-  type: 'User' | 'MachineToMachine';
-  isDefault: boolean;
-}
-
-export interface Organization {
-  tenantId: string;
-  id: string;
-  name: string;
-  description: string | null;
-  customData: Record<string, unknown>;
-  isMfaRequired: boolean;
-  color: Record<string, unknown>;
-  branding: Record<string, unknown>;
-  customCss: string | null;
-  createdAt: number;
-  [column: string]: unknown;
-}
-
-export interface Application {
-  tenantId: string;
-  id: string;
-  name: string;
-  type: 'Native' | 'SPA' | 'Traditional' | 'MachineToMachine' | 'Protected' | 'SAML';
-  description: string | null;
-  /** The legacy client secret (what `POST /oidc/token` checks). */
-  secret?: string;
-  createdAt: number;
-  [column: string]: unknown;
-}
-
-export interface Resource {
-  tenantId: string;
-  id: string;
-  name: string;
-  indicator: string;
-  isDefault: boolean;
-  accessTokenTtl: number;
-}
-
-export interface Scope {
-  tenantId: string;
-  id: string;
-  resourceId: string;
-  name: string;
-  description: string | null;
-  createdAt: number;
-}
-
-export interface OrganizationRole {
-  tenantId: string;
-  id: string;
-  name: string;
-  description: string | null;
-  type: 'User' | 'MachineToMachine';
-}
-
-export interface OrganizationScope {
-  tenantId: string;
-  id: string;
-  name: string;
-  description: string | null;
-}
-
-export interface LogEntry {
-  tenantId: string;
-  id: string;
-  key: string;
-  payload: {
-    key: string;
-    result: 'Success' | 'Error';
-    applicationId?: string;
-    userId?: string;
-    ip?: string;
-    userAgent?: string;
-    params?: Record<string, unknown>;
-    error?: Record<string, unknown> | string;
-  };
-  createdAt: number;
-}
-
-/** Rows a fake starts with: `startFakeLogto({ seed })`. */
-export interface SeedData {
-  /** A count (generated lazily: `u00000000042`, `user_42`, `user42@example.com`) or the users. */
-  users?: number | Array<Partial<User> & { password?: string }>;
-  roles?: Array<Partial<Role> & { name: string; scopes?: string[] }>;
-  organizations?: Array<Partial<Organization> & { name: string }>;
-  /** Applications; an M2M one with a `secret` can ask for tokens. */
-  applications?: Array<Partial<Application> & { name: string; type: Application['type'] }>;
-  /** API resources with the names of their scopes. */
-  resources?: Array<{ name: string; indicator: string; scopes?: string[]; accessTokenTtl?: number }>;
-  organizationRoles?: Array<{ name: string; description?: string | null; type?: OrganizationRole['type'] }>;
-  /** Generated log entries (lazily). */
-  logs?: number;
-}
+export type { Application, LogEntry, Organization, OrganizationRole, OrganizationScope, Resource, Role, Scope, SeedData, User } from './entities.js';
+export { Relation } from './relation.js';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -191,47 +77,6 @@ const lazyIndex = (prefix: string, digits: number) => (id: string) =>
   id.length === prefix.length + digits && id.startsWith(prefix) && /^\d+$/.test(id.slice(prefix.length))
     ? Number(id.slice(prefix.length))
     : -1;
-
-/** A many-to-many relation kept as owner → set of ids. */
-export class Relation {
-  readonly #links = new Map<string, Set<string>>();
-
-  of(owner: string): string[] {
-    return [...(this.#links.get(owner) ?? [])];
-  }
-
-  has(owner: string, id: string): boolean {
-    return this.#links.get(owner)?.has(id) ?? false;
-  }
-
-  /** Adds the ids; returns the ones that were not linked yet. */
-  add(owner: string, ids: Iterable<string>): string[] {
-    let set = this.#links.get(owner);
-    if (!set) this.#links.set(owner, (set = new Set()));
-    const added: string[] = [];
-    for (const id of ids) if (!set.has(id)) added.push((set.add(id), id));
-    return added;
-  }
-
-  replace(owner: string, ids: Iterable<string>): void {
-    this.#links.set(owner, new Set(ids));
-  }
-
-  remove(owner: string, id: string): boolean {
-    return this.#links.get(owner)?.delete(id) ?? false;
-  }
-
-  /** Forgets an owner, and the id wherever it is linked. */
-  forget(id: string): void {
-    this.#links.delete(id);
-    for (const set of this.#links.values()) set.delete(id);
-  }
-
-  /** Owners linked to an id. */
-  ownersOf(id: string): string[] {
-    return [...this.#links].filter(([, set]) => set.has(id)).map(([owner]) => owner);
-  }
-}
 
 export const MANAGEMENT_API_RESOURCE_ID = 'management-api';
 export const MANAGEMENT_API_SCOPE_ID = 'management-api-all';
