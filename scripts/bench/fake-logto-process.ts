@@ -2,9 +2,9 @@
  * Runs the test fake Logto in its own process, so a benchmark measures only the client's CPU.
  * Prints one JSON line `{ url, clientId, clientSecret, resource }`; exits when stdin closes.
  */
-import { startFakeLogto } from '../../test/fake-logto/index.js';
+import { startFakeLogto } from '../../testing/src/index.js';
 
-const fake = await startFakeLogto({ logBodies: false });
+const fake = await startFakeLogto({ logBodies: false, validateRequests: false });
 fake.data.seedUsers(Number(process.env.SEED_USERS ?? 20));
 // Benchmarks send many requests: keep the log from growing without bound.
 setInterval(() => fake.clearRequests(), 1000).unref();

@@ -4,10 +4,10 @@
  * Protocol over IPC: argv `items latencyMs` → sends `{ url, token }`; on `'take-requests'`
  * sends the number of GET /api/users requests since the last one.
  */
-import { startFakeLogto } from '../../test/fake-logto/index.js';
+import { startFakeLogto } from '../../testing/src/index.js';
 
 const [items, latencyMs] = process.argv.slice(2).map(Number);
-const fake = await startFakeLogto({ latency: latencyMs, logBodies: false });
+const fake = await startFakeLogto({ latency: latencyMs, logBodies: false, validateRequests: false });
 fake.data.seedUsers(items);
 process.on('message', (message) => {
   if (message === 'take-requests') {

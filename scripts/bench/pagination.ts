@@ -2,7 +2,7 @@
  * Benchmark (not a test): walking 10 000 users, 100 per page, from a loopback Logto-like
  * server that waits 5 ms before each page.
  *
- * The server is the shared fake Logto (test/fake-logto: real bearer-token checks, Logto's
+ * The server is the shared fake Logto (testing/, logto-mgmt-testing: real bearer-token checks, Logto's
  * exact Link/Total-Number headers), in a child process (pagination-server.ts) so that serving
  * pages does not share the client's event loop.
  *

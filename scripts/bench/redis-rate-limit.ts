@@ -2,7 +2,7 @@
  * Benchmark (not a test): 4 processes share one Logto budget of 100 requests / 2 s.
  *
  * Each process is a real client (`test/redis/worker.ts`) making `calls` API calls against one
- * loopback fake Logto (test/fake-logto), which timestamps every arrival. Four rows, run one
+ * loopback fake Logto (testing/), which timestamps every arrival. Four rows, run one
  * after the other on the same machine:
  * - "Redis store": every process on `createRedisStore(redis)` against a real redis-server
  *   (started here on a free port, killed at the end), default settings, warm (connected,
@@ -21,7 +21,7 @@
  *   npx tsx scripts/bench/redis-rate-limit.ts [calls per process, default 500]
  */
 import { pathToFileURL } from 'node:url';
-import { startFakeLogto } from '../../test/fake-logto/index.js';
+import { startFakeLogto } from '../../testing/src/index.js';
 import { redisServerPath, startRedisServer } from '../../test/redis/redis-server.js';
 import { maxInRollingWindow, startWorkers } from '../../test/redis/worker-pool.js';
 
@@ -56,7 +56,7 @@ async function runVariant(
   redisPort: number,
   { marginMs, coldStart }: { marginMs?: number; coldStart?: boolean } = {},
 ): Promise<RedisRateLimitBenchRow> {
-  const fake = await startFakeLogto({ logBodies: false });
+  const fake = await startFakeLogto({ logBodies: false, validateRequests: false });
   const started = performance.now();
   const pool = await startWorkers(
     Array.from({ length: PROCESSES }, () => ({

@@ -4,8 +4,10 @@
  * machine does (client as a dependency, generator as a devDependency; the registry is reachable,
  * the npm cache may be cold), check both with publint and arethetypeswrong, `npx logto-mgmt
  * init`, `npm run generate` against a spec served by a loopback server that demands a token,
- * type-check a consumer file (and prove a wrong call fails to type-check), then drop the dev
- * dependencies as a production image does and run the compiled consumer against the fake Logto.
+ * type-check a consumer file (and prove a wrong call fails to type-check), run the consumer's own
+ * node:test suite against the fake Logto of the packed `logto-mgmt-testing` (a devDependency),
+ * then drop the dev dependencies as a production image does and run the compiled consumer
+ * against the fake Logto.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -16,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeLogto, type FakeLogto } from '../fake-logto/index.js';
+import { startFakeLogto, type FakeLogto } from '../../testing/src/index.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const specText = await readFile(fileURLToPath(new URL('../specs/logto-1.42.0.json', import.meta.url)), 'utf8');
@@ -73,14 +75,18 @@ let workspace: string;
 let consumer: string;
 let clientTarball: string;
 let generatorTarball: string;
+let testingTarball: string;
 let clientFiles: string[];
 let generatorFiles: string[];
+let testingFiles: string[];
 let specServer: Server;
 let specUrl: string;
 let specRequests: Array<string | undefined>;
 let fake: FakeLogto;
 
 const GENERATOR_TOOLS = ['typescript', 'prettier', 'ts-morph', '@ts-morph/common', 'openapi-typescript', '@redocly/openapi-core', 'yaml', 'logto-mgmt-generator'];
+/** What the test kit brings; a production install has none of it. */
+const TESTING_KIT = ['logto-mgmt-testing', 'openapi-backend', 'ajv'];
 
 /** `npm pack` of one package of this repo (its `prepack` builds dist/): the tarball and its file list. */
 async function pack(args: string[], what: string): Promise<{ tarball: string; files: string[] }> {
@@ -93,6 +99,7 @@ beforeAll(async () => {
   workspace = await mkdtemp(path.join(tmpdir(), 'logto-mgmt-e2e-'));
   ({ tarball: clientTarball, files: clientFiles } = await pack([], 'npm pack (client)'));
   ({ tarball: generatorTarball, files: generatorFiles } = await pack(['--workspace', 'logto-mgmt-generator'], 'npm pack (generator)'));
+  ({ tarball: testingTarball, files: testingFiles } = await pack(['--workspace', 'logto-mgmt-testing'], 'npm pack (testing)'));
 
   specRequests = [];
   specServer = createServer((request, response) => {
@@ -115,7 +122,7 @@ beforeAll(async () => {
   // otherwise (`--offline` needs registry metadata that `npm ci` never caches: ENOTCACHED).
   const install = ['install', '--prefer-offline', '--no-audit', '--no-fund'];
   ok(await run('npm', [...install, '--save', clientTarball], { cwd: consumer, timeoutMs: 240_000 }), 'npm install <client tarball>');
-  ok(await run('npm', [...install, '--save-dev', generatorTarball], { cwd: consumer, timeoutMs: 240_000 }), 'npm install -D <generator tarball>');
+  ok(await run('npm', [...install, '--save-dev', generatorTarball, testingTarball], { cwd: consumer, timeoutMs: 240_000 }), 'npm install -D <generator and testing tarballs>');
 }, 600_000);
 
 afterAll(async () => {
@@ -139,6 +146,12 @@ describe('the packed packages', () => {
     expect(generatorFiles.filter((file) => /(^|\/)(test|runtime)\//.test(file) || (file.endsWith('.ts') && !file.endsWith('.d.ts')))).toEqual([]);
   });
 
+  it('the test kit holds its build and the Logto spec it validates against, and nothing of test/ or the sources', () => {
+    expect(testingFiles).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/msw/handlers.js', 'spec/logto-1.42.0.json']));
+    expect(testingFiles.filter((file) => !file.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE', 'spec/logto-1.42.0.json'].includes(file))).toEqual([]);
+    expect(testingFiles.filter((file) => /(^|\/)(test|runtime|generator)\//.test(file) || (file.endsWith('.ts') && !file.endsWith('.d.ts')))).toEqual([]);
+  });
+
   it('the client depends on openapi-fetch only; the generator carries the tools and asks for the client as an optional peer', async () => {
     const client = JSON.parse(await readFile(path.join(consumer, 'node_modules/logto-mgmt/package.json'), 'utf8'));
     const generator = JSON.parse(await readFile(path.join(consumer, 'node_modules/logto-mgmt-generator/package.json'), 'utf8'));
@@ -150,7 +163,10 @@ describe('the packed packages', () => {
     expect(generator.peerDependencies).toEqual({ 'logto-mgmt': `^${client.version}` });
     const consumerManifest = JSON.parse(await readFile(path.join(consumer, 'package.json'), 'utf8'));
     expect(Object.keys(consumerManifest.dependencies)).toEqual(['logto-mgmt']);
-    expect(Object.keys(consumerManifest.devDependencies)).toEqual(['logto-mgmt-generator']);
+    expect(Object.keys(consumerManifest.devDependencies)).toEqual(['logto-mgmt-generator', 'logto-mgmt-testing']);
+    const testing = JSON.parse(await readFile(path.join(consumer, 'node_modules/logto-mgmt-testing/package.json'), 'utf8'));
+    expect(testing.version).toBe(client.version);
+    expect(testing.peerDependenciesMeta).toEqual({ msw: { optional: true } });
   });
 
   it('its built runtime imports nothing but openapi-fetch, and the Redis entry no Redis library', async () => {
@@ -160,7 +176,7 @@ describe('the packed packages', () => {
     expect([...(await externalImports(path.join(dist, 'runtime/store/redis.js')))].sort()).toEqual(['node:crypto']);
   });
 
-  it('resolves every entry of both exports maps from the consumer', async () => {
+  it('resolves the entries of the exports maps from the consumer', async () => {
     const script = `
       const root = await import('logto-mgmt');
       const runtime = await import('logto-mgmt/runtime');
@@ -169,6 +185,7 @@ describe('the packed packages', () => {
       await import('logto-mgmt/schema');
       const redis = await import('logto-mgmt/redis');
       const generator = await import('logto-mgmt-generator');
+      const testing = await import('logto-mgmt-testing');
       console.log(JSON.stringify({
         client: typeof root.createLogtoManagementClient,
         runtime: typeof runtime.defineOperation,
@@ -177,20 +194,21 @@ describe('the packed packages', () => {
         redis: typeof redis.createRedisStore,
         generate: typeof generator.generate,
         diffSpecs: typeof generator.diffSpecs,
+        startFakeLogto: typeof testing.startFakeLogto,
       }));`;
     const result = ok(await run('node', ['--input-type=module', '-e', script], { cwd: consumer }), 'import the exports maps');
     expect(JSON.parse(result.stdout)).toEqual({
-      client: 'function', runtime: 'function', usersList: 'function', usersGet: 'function', redis: 'function', generate: 'function', diffSpecs: 'function',
+      client: 'function', runtime: 'function', usersList: 'function', usersGet: 'function', redis: 'function', generate: 'function', diffSpecs: 'function', startFakeLogto: 'function',
     });
   });
 
-  it('passes publint and arethetypeswrong (ESM-only), both packages', async () => {
+  it('passes publint and arethetypeswrong (ESM-only), all three packages', async () => {
     const bin = (name: string) => path.join(repo, 'node_modules/.bin', name);
-    for (const name of ['logto-mgmt', 'logto-mgmt-generator']) {
+    for (const name of ['logto-mgmt', 'logto-mgmt-generator', 'logto-mgmt-testing']) {
       const lint = ok(await run(bin('publint'), ['--strict', path.join(consumer, 'node_modules', name)], { cwd: repo }), `publint ${name}`);
       expect(lint.stdout + lint.stderr).not.toMatch(/error|warning|suggestion/i);
     }
-    for (const tarball of [clientTarball, generatorTarball]) {
+    for (const tarball of [clientTarball, generatorTarball, testingTarball]) {
       ok(await run(bin('attw'), [tarball, '--profile', 'esm-only', '--format', 'ascii'], { cwd: repo, timeoutMs: 180_000 }), `attw ${path.basename(tarball)}`);
     }
   }, 300_000);
@@ -261,10 +279,19 @@ describe('a consumer repo', () => {
     expect(tsc.stdout).toMatch(/src\/wrong\.ts\(4,\d+\): error TS\d+: Object literal may only specify known properties, (and|but) 'user_id' does not exist/);
   }, 300_000);
 
+  it("runs the consumer's node:test suite against the fake Logto of the packed test kit", async () => {
+    await mkdir(path.join(consumer, 'test'), { recursive: true });
+    await writeFile(path.join(consumer, 'test/provisioning.test.mjs'), CONSUMER_KIT_TEST);
+    const result = await run('node', ['--test', 'test/'], { cwd: consumer, timeoutMs: 120_000 });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/# pass 2/);
+    expect(result.stdout).toMatch(/# fail 0/);
+  }, 180_000);
+
   it('after `npm prune --omit=dev` has no generator tool left, and the compiled consumer runs against the fake Logto', async () => {
     ok(await run('npm', ['prune', '--omit=dev', '--no-audit', '--no-fund'], { cwd: consumer, timeoutMs: 180_000 }), 'npm prune --omit=dev');
     const installed = await readdir(path.join(consumer, 'node_modules'), { recursive: true });
-    const left = GENERATOR_TOOLS.filter((name) => installed.includes(name));
+    const left = [...GENERATOR_TOOLS, ...TESTING_KIT].filter((name) => installed.includes(name));
     expect(left).toEqual([]);
     expect(installed).toEqual(expect.arrayContaining(['logto-mgmt', 'openapi-fetch']));
 
@@ -304,4 +331,32 @@ const CONSUMER_WRONG = `import { createLogtoManagementClient } from './logto/ind
 
 const client = createLogtoManagementClient({ endpoint: 'http://127.0.0.1:1' } as never);
 await client.users.get({ path: { user_id: 'x' } });
+`;
+
+/** A consumer's own test of its provisioning code, with node:test and the packed kit. */
+const CONSUMER_KIT_TEST = `import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startFakeLogto } from 'logto-mgmt-testing';
+import { createLogtoManagementClient } from '../build/logto/index.js';
+
+let logto;
+before(async () => {
+  logto = await startFakeLogto({ seed: { users: [{ username: 'existing' }] } });
+});
+after(() => logto.close());
+
+test('provisions a user, and a second one with the same name is a 422', async () => {
+  const client = createLogtoManagementClient({ ...logto.credentials, maxRetries: 0 });
+  const created = await client.users.create({ body: { username: 'from_node_test' } });
+  assert.match(created.id, /^[a-z0-9]{12}$/);
+  await assert.rejects(client.users.create({ body: { username: 'from_node_test' } }), (error) => error.status === 422 && error.code === 'user.username_already_in_use');
+  assert.deepEqual((await client.users.list()).map((user) => user.username).sort(), ['existing', 'from_node_test']);
+  assert.equal(logto.requests.filter((request) => request.operationId === 'CreateUser').length, 2);
+});
+
+test('a 429 from the fake reaches the caller with its Retry-After', async () => {
+  const client = createLogtoManagementClient({ ...logto.credentials, maxRetries: 0 });
+  logto.enqueueFault({ type: 'rate-limit', retryAfter: 2 }, { match: { operationId: 'ListUsers' } });
+  await assert.rejects(client.users.list(), (error) => error.status === 429 && error.retryAfterMs === 2000);
+});
 `;

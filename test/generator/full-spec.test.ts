@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeLogto, type FakeLogto } from '../fake-logto/index.js';
+import { startFakeLogto, type FakeLogto } from '../../testing/src/index.js';
 import { generate, type GenerateResult } from '../../generator/pipeline/generate.js';
 import { LOGTO_SPEC, REPO_ROOT, quiet, snapshot, workspace } from './workspace.js';
 

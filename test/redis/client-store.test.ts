@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import * as users from '../../generated/operations/users.js';
 import { createLogtoClient, MemoryRateLimitStore } from '../../runtime/index.js';
 import { createRedisStore, type RedisStore } from '../../runtime/store/redis.js';
-import { startFakeLogto, type FakeLogto } from '../fake-logto/index.js';
+import { startFakeLogto, type FakeLogto } from '../../testing/src/index.js';
 import { redisServerPath, skipReason, startRedisServer, type RedisServer } from './redis-server.js';
 import { maxInRollingWindow } from './worker-pool.js';
 

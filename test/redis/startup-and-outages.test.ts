@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeLogto, type FakeLogto } from '../fake-logto/index.js';
+import { startFakeLogto, type FakeLogto } from '../../testing/src/index.js';
 import { redisServerPath, skipReason, startRedisServer, type RedisServer } from './redis-server.js';
 import { maxInRollingWindow, startWorkers, type WorkerPool } from './worker-pool.js';
 import type { WorkerConfig } from './worker.js';

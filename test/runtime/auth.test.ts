@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogtoClient, LogtoAuthError, LogtoClient, type LogtoLogger } from '../../runtime/index.js';
-import { startFakeLogto, type FakeLogto, type TokenFailureMode } from '../fake-logto/index.js';
+import { startFakeLogto, type FakeLogto, type TokenFailureMode } from '../../testing/src/index.js';
 import { getUser, listUsers } from './operations.js';
 
 let fake: FakeLogto;

@@ -11,7 +11,7 @@ import {
   LogtoUnprocessableEntityError,
   type LogtoClient,
 } from '../../runtime/index.js';
-import { startFakeLogto, type FakeLogto } from '../fake-logto/index.js';
+import { startFakeLogto, type FakeLogto } from '../../testing/src/index.js';
 import { assignApplicationRolesOp, createUser, getMyAccount, getStatus, getUser, listUsers } from './operations.js';
 
 let fake: FakeLogto;

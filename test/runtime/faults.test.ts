@@ -10,7 +10,7 @@ import { createLogtoClient, type LogtoClientOptions } from '../../runtime/client
 import { LogtoConnectionError, LogtoRateLimitError, LogtoServerError, LogtoTimeoutError } from '../../runtime/transport/errors.js';
 import type { OperationDescriptor } from '../../runtime/client/operation.js';
 import type { RateLimitEvent, RetryEvent } from '../../runtime/limits/retry.js';
-import { startFakeLogto, type FakeLogto } from '../fake-logto/index.js';
+import { startFakeLogto, type FakeLogto } from '../../testing/src/index.js';
 
 const listUsers: OperationDescriptor = { id: 'ListUsers', method: 'GET', path: '/api/users', security: 'm2m', paginated: true, body: 'none' };
 const getUser: OperationDescriptor = { id: 'GetUser', method: 'GET', path: '/api/users/{userId}', security: 'm2m', paginated: false, body: 'none' };

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LogtoClient } from '../../runtime/client/client.js';
 import { definePaginatedOperation } from '../../runtime/client/operation.js';
 import { paginate } from '../../runtime/pagination/pagination.js';
-import { startFakeLogto, type FakeLogto, type User } from '../fake-logto/index.js';
+import { startFakeLogto, type FakeLogto, type User } from '../../testing/src/index.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

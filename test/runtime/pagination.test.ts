@@ -1,5 +1,5 @@
 /**
- * paginate() / .iterate() over real HTTP against the shared fake Logto (test/fake-logto),
+ * paginate() / .iterate() over real HTTP against the shared fake Logto (testing/),
  * which answers GET /api/users and /api/logs with Logto 1.42's exact pagination headers.
  * Endpoints Logto does not have in the fake (no pagination headers, broken Link headers) are
  * served by interceptors that answer pages of the same lazily seeded users.
@@ -9,7 +9,7 @@ import { bindNamespace } from '../../runtime/client/bind.js';
 import { LogtoClient } from '../../runtime/client/client.js';
 import { definePaginatedOperation, type OperationDescriptor } from '../../runtime/client/operation.js';
 import { paginate, PaginationError, type Page, type PageFailure, type PaginatedIterator } from '../../runtime/pagination/pagination.js';
-import { startFakeLogto, type FakeLogto, type Fault, type RecordedRequest, type User } from '../fake-logto/index.js';
+import { startFakeLogto, type FakeLogto, type Fault, type RecordedRequest, type User } from '../../testing/src/index.js';
 
 type ListParams = { query?: { page?: number; page_size?: number; search?: string; enableCap?: string } };
 const list = (id: string, path: string) =>
@@ -105,7 +105,7 @@ describe('paginate over Logto pagination headers', () => {
     );
     fake.clearRequests();
 
-    const pages = await collect(paginate(client, listUsers, { query: { search: 'user' } }, { pageSize: 20 }).pages());
+    const pages = await collect(paginate(client, listUsers, { query: { search: '%user%' } }, { pageSize: 20 }).pages());
     expect(pages.map(({ page, items, pageSize, totalCount, totalCountIsCapped }) => [page, items.length, pageSize, totalCount, totalCountIsCapped])).toEqual([
       [1, 20, 20, 45, false],
       [2, 20, 20, 45, false],
@@ -114,9 +114,9 @@ describe('paginate over Logto pagination headers', () => {
     expect(pages[2].response.status).toBe(200);
     expect(pages.flatMap((page) => page.items.map((user) => user.id))).toEqual(ids(45));
     expect(fake.requests.map((request) => `${request.path}?${request.query}`)).toEqual([
-      '/api/users?search=user&page=1&page_size=20',
-      '/api/users?search=user&page=2&page_size=20',
-      '/api/users?search=user&page=3&page_size=20',
+      '/api/users?search=%25user%25&page=1&page_size=20',
+      '/api/users?search=%25user%25&page=2&page_size=20',
+      '/api/users?search=%25user%25&page=3&page_size=20',
     ]);
   });
 
@@ -391,7 +391,7 @@ describe('bound client', () => {
     const bound = bindNamespace(client, { list: listUsers });
     const page = await bound.list({ query: { page: 2, page_size: 100 } });
     expect(page).toHaveLength(30);
-    const users = await collect(bound.list.iterate({ query: { search: 'user' } }, { pageSize: 50 }));
+    const users = await collect(bound.list.iterate({ query: { search: '%user%' } }, { pageSize: 50 }));
     expect(users.map((user) => user.id)).toEqual(ids(130));
     expect(pagesRequested()).toEqual([2, 1, 2, 3]);
   });

@@ -6,7 +6,7 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogtoManagementClient } from '../../generated/index.js';
 import { createLogtoClient, type LogtoClient, type LogtoClientOptions } from '../../runtime/index.js';
-import { startFakeLogto, type FakeLogto, type TokenFailureMode } from '../fake-logto/index.js';
+import { startFakeLogto, type FakeLogto, type TokenFailureMode } from '../../testing/src/index.js';
 import { createUser, getMyAccount, getUser, listUsers } from './operations.js';
 
 const SECRET = 'SuperSecret-Zq8Wm3Xr7Tn2';
@@ -22,7 +22,10 @@ const makeClient = (extra: Partial<LogtoClientOptions> = {}): LogtoClient =>
   createLogtoClient({ endpoint: fake.url, clientId: CLIENT_ID, clientSecret: SECRET, logger, timeoutMs: 300, tokenTimeoutMs: 300, maxRetries: 0, ...extra } as LogtoClientOptions);
 
 beforeAll(async () => {
-  fake = await startFakeLogto({ clients: [{ id: CLIENT_ID, secret: SECRET }, { id: 'scopeless', secret: SECRET, scopes: [] }] });
+  // The 300 ms client timeouts below leave no room for the fake compiling its request
+  // validators or warming up on a loaded machine: compile them and take one request first.
+  fake = await startFakeLogto({ clients: [{ id: CLIENT_ID, secret: SECRET }, { id: 'scopeless', secret: SECRET, scopes: [] }], precompile: ['ListUsers', 'GetUser', 'CreateUser'] });
+  await fetch(`${fake.url}/api/users`, { headers: { authorization: `Bearer ${fake.issueToken({ clientId: CLIENT_ID })}` } });
 });
 afterAll(async () => {
   await fake.close();

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogtoClient, LogtoConnectionError, LogtoInvalidResponseError, LogtoTimeoutError, type LogtoClient } from '../../runtime/index.js';
-import { startFakeLogto, type FakeLogto } from '../fake-logto/index.js';
+import { startFakeLogto, type FakeLogto } from '../../testing/src/index.js';
 import { getStatus, listUsers } from './operations.js';
 
 let fake: FakeLogto;

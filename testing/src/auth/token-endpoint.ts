@@ -4,9 +4,10 @@
  * Management API does with the tokens issued here.
  */
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Fault } from './faults.js';
-import { logtoErrors, sendJson, type LogtoErrorBody } from './responses.js';
+import type { FakeRequest, FakeResponse } from '../http/exchange.js';
+import { headerValue } from '../http/exchange.js';
+import type { Fault } from '../faults/faults.js';
+import { logtoErrors, sendJson, type LogtoErrorBody } from '../http/responses.js';
 
 export interface FakeClient {
   id: string;
@@ -22,6 +23,8 @@ export interface IssuedToken {
   kind: 'm2m' | 'user';
   clientId?: string;
   userId?: string;
+  /** The resource indicator an M2M token was issued for. */
+  resource?: string;
   /** Space-separated granted scopes; undefined when none were granted. */
   scope?: string;
   issuedAt: number;
@@ -67,12 +70,22 @@ export function tokenFailure(mode: TokenFailureMode): Fault {
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
+/** The fake's state as the token endpoint sees it (M2M applications, resources, role scopes). */
+export interface ClientDirectory {
+  client(id: string): FakeClient | undefined;
+  isResource(indicator: string): boolean;
+  scopesFor(clientId: string, resource: string): string[];
+}
+
 export class TokenStore {
   readonly clients = new Map<string, FakeClient>();
   readonly tokens = new Map<string, IssuedToken>();
   resource: string;
   expiresIn: number;
   issuer: string;
+
+  /** Applications created through the API that can ask for tokens, and their scopes. */
+  directory?: ClientDirectory;
 
   constructor(clients: FakeClient[], resource: string, expiresIn: number, issuer: string) {
     for (const client of clients) this.clients.set(client.id, client);
@@ -81,15 +94,30 @@ export class TokenStore {
     this.issuer = issuer;
   }
 
+  client(id: string): FakeClient | undefined {
+    return this.clients.get(id) ?? this.directory?.client(id);
+  }
+
+  isResource(indicator: string): boolean {
+    return indicator === this.resource || (this.directory?.isResource(indicator) ?? false);
+  }
+
+  /** Scopes the client may get for a resource: a configured client's own list, else its roles'. */
+  allowedScopes(client: FakeClient, resource: string): string[] {
+    const configured = this.clients.get(client.id);
+    if (configured && resource === this.resource) return configured.scopes ?? ['all'];
+    return this.directory?.scopesFor(client.id, resource) ?? [];
+  }
+
   /** A JWT-shaped opaque token (ES384 header, random signature) — only this store can verify it. */
-  issue(input: { kind: 'm2m' | 'user'; clientId?: string; userId?: string; scope?: string; expiresIn: number }): IssuedToken {
+  issue(input: { kind: 'm2m' | 'user'; clientId?: string; userId?: string; resource?: string; scope?: string; expiresIn: number }): IssuedToken {
     const issuedAt = Date.now();
     const header = base64url({ alg: 'ES384', typ: 'at+jwt', kid: 'fake-logto-key' });
     const payload = base64url({
       jti: randomBytes(12).toString('base64url'),
       sub: input.userId ?? input.clientId,
       client_id: input.clientId,
-      aud: input.kind === 'm2m' ? this.resource : `${this.issuer}/me`,
+      aud: input.kind === 'm2m' ? (input.resource ?? this.resource) : `${this.issuer}/me`,
       iss: this.issuer,
       iat: Math.floor(issuedAt / 1000),
       exp: Math.floor(issuedAt / 1000 + input.expiresIn),
@@ -122,6 +150,10 @@ export class TokenStore {
         body: logtoErrors.unauthorized({ name: 'JWTExpired', code: 'ERR_JWT_EXPIRED', message: '"exp" claim timestamp check failed' }),
       };
     }
+    // A token for another API resource is valid but not for this one: Logto answers 401.
+    if (kind === 'm2m' && record.resource && record.resource !== this.resource) {
+      return { status: 401, body: logtoErrors.unauthorized({ name: 'JWTClaimValidationFailed', message: 'unexpected "aud" claim value' }) };
+    }
     if (kind === 'm2m' && !record.scope?.split(' ').includes('all')) return { status: 403, body: logtoErrors.forbidden() };
     return { token: record };
   }
@@ -134,13 +166,14 @@ const oidcMessages: Record<string, string> = {
   unsupported_grant_type: 'Unsupported grant type.',
 };
 
-function oidcError(res: ServerResponse, status: number, error: string, description: string, headers?: Record<string, string>) {
+function oidcError(res: FakeResponse, status: number, error: string, description: string, headers?: Record<string, string>): TokenExchangeOutcome {
   sendJson(
     res,
     status,
     { error, error_description: description, code: `oidc.${error}`, message: oidcMessages[error] ?? error },
     { 'cache-control': 'no-store', pragma: 'no-cache', ...headers },
   );
+  return { result: 'Error', error, errorDescription: description };
 }
 
 /** RFC 6749 §2.3.1: id and secret are form-urlencoded before being joined and base64-encoded. */
@@ -156,13 +189,26 @@ function parseBasic(header: string): { id: string; secret: string } | undefined 
   }
 }
 
-export function handleTokenRequest(req: IncomingMessage, res: ServerResponse, rawBody: string, store: TokenStore): void {
-  const contentType = req.headers['content-type'] ?? '';
+/** What Logto's audit log records about one token request (`ExchangeTokenBy.ClientCredentials`). */
+export interface TokenExchangeOutcome {
+  result: 'Success' | 'Error';
+  /** The client id the request authenticated as (or tried to). */
+  clientId?: string;
+  /** The OIDC error code when it failed. */
+  error?: string;
+  errorDescription?: string;
+  grantType?: string;
+  scope?: string;
+}
+
+/** Answers `POST /oidc/token`; returns what happened, for the audit log. */
+export function handleTokenRequest(req: FakeRequest, res: FakeResponse, rawBody: string, store: TokenStore): TokenExchangeOutcome {
+  const contentType = headerValue(req.headers, 'content-type') ?? '';
   if (!contentType.startsWith('application/x-www-form-urlencoded')) {
     return oidcError(res, 400, 'invalid_request', 'only application/x-www-form-urlencoded content-type bodies are supported on POST /token');
   }
   const form = new URLSearchParams(rawBody);
-  const authorization = req.headers.authorization;
+  const authorization = headerValue(req.headers, 'authorization');
   const basic = authorization?.startsWith('Basic ') ? parseBasic(authorization) : undefined;
   if (authorization?.startsWith('Basic ') && !basic) {
     return oidcError(res, 400, 'invalid_request', 'invalid authorization header value format');
@@ -175,29 +221,36 @@ export function handleTokenRequest(req: IncomingMessage, res: ServerResponse, ra
   if (!clientId || secret === undefined) {
     return oidcError(res, 400, 'invalid_request', 'no client authentication mechanism provided');
   }
-  const client = store.clients.get(clientId);
+  const client = store.client(clientId);
   // Logto answers 400 for an unknown client id but 401 for a known one with a bad secret.
-  if (!client) return oidcError(res, 400, 'invalid_client', 'client authentication failed');
+  if (!client) return { ...oidcError(res, 400, 'invalid_client', 'client authentication failed'), clientId };
   if (client.secret !== secret) {
     const challenge = basic ? { 'www-authenticate': `Basic realm="${store.issuer}"` } : undefined;
-    return oidcError(res, 401, 'invalid_client', 'client authentication failed', challenge);
+    return { ...oidcError(res, 401, 'invalid_client', 'client authentication failed', challenge), clientId };
   }
   const grantType = form.get('grant_type');
-  if (!grantType) return oidcError(res, 400, 'invalid_request', "missing required parameter 'grant_type'");
+  if (!grantType) return { ...oidcError(res, 400, 'invalid_request', "missing required parameter 'grant_type'"), clientId };
   if (grantType !== 'client_credentials') {
-    return oidcError(res, 400, 'unsupported_grant_type', 'unsupported grant_type requested');
+    return { ...oidcError(res, 400, 'unsupported_grant_type', 'unsupported grant_type requested'), clientId, grantType };
   }
   const resource = form.get('resource');
-  if (!resource || resource !== store.resource) {
-    return oidcError(res, 400, 'invalid_target', 'resource indicator is missing, or unknown');
+  if (!resource || !store.isResource(resource)) {
+    return { ...oidcError(res, 400, 'invalid_target', 'resource indicator is missing, or unknown'), clientId, grantType };
   }
   // Logto grants the requested scopes the app's roles allow; none (or no `scope` parameter)
   // still answers 200, with a token that has no `scope` — every API call then gets 403.
-  const allowed = client.scopes ?? ['all'];
+  const allowed = store.allowedScopes(client, resource);
   const granted = (form.get('scope') ?? '').split(' ').filter((scope) => scope && allowed.includes(scope));
   const expiresIn = client.expiresIn ?? store.expiresIn;
-  const issued = store.issue({ kind: 'm2m', clientId, scope: granted.length ? granted.join(' ') : undefined, expiresIn });
+  const issued = store.issue({ kind: 'm2m', clientId, resource, scope: granted.length ? granted.join(' ') : undefined, expiresIn });
   const body: Record<string, unknown> = { access_token: issued.token, expires_in: expiresIn, token_type: 'Bearer' };
   if (issued.scope) body.scope = issued.scope;
   sendJson(res, 200, body, { 'cache-control': 'no-store', pragma: 'no-cache' });
+  return { result: 'Success', clientId, grantType, scope: issued.scope };
+}
+
+/** How a token request authenticated its client (for `logto.requests`). */
+export function tokenCredentialKind(headers: { authorization?: string }, rawBody: string): 'basic' | 'body' | 'none' {
+  if (headers.authorization?.startsWith('Basic ')) return 'basic';
+  return new URLSearchParams(rawBody).has('client_secret') ? 'body' : 'none';
 }

@@ -1,6 +1,6 @@
 /** The fake must answer like a real Logto 1.42 (test/specs/README.md). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeLogto, type FakeLogto } from './index.js';
+import { startFakeLogto, type FakeLogto } from '../../testing/src/index.js';
 
 let fake: FakeLogto;
 beforeEach(async () => {
@@ -164,7 +164,7 @@ describe('management API', () => {
   });
 
   it('assigns application roles with 201 and creates organizations with 201', async () => {
-    const role = await (await api('POST', '/api/roles', { name: 'admin', description: 'Admins' })).json();
+    const role = await (await api('POST', '/api/roles', { name: 'admin', description: 'Admins', type: 'MachineToMachine' })).json();
     const assigned = await api('POST', `/api/applications/${fake.clientId}/roles`, { roleIds: [role.id] });
     expect(assigned.status).toBe(201);
     expect(await assigned.json()).toEqual({ roleIds: [role.id], addedRoleIds: [role.id] });

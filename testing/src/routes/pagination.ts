@@ -5,8 +5,8 @@
  * The Management API router is mounted under `/api`, so the link URLs Logto builds from the
  * router-relative path omit that prefix (`/users?page=2…`, not `/api/users?page=2…`).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { logtoErrors, sendJson } from './responses.js';
+import type { FakeRequest, FakeResponse } from '../http/exchange.js';
+import { logtoErrors, sendJson } from '../http/responses.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -48,7 +48,7 @@ export interface PaginationHeaderInput {
   capped?: boolean;
 }
 
-export function setPaginationHeaders(res: ServerResponse, input: PaginationHeaderInput): void {
+export function setPaginationHeaders(res: FakeResponse, input: PaginationHeaderInput): void {
   const { origin, routerPath, query, pagination, totalCount, capped = false } = input;
   const { page, pageSize } = pagination;
   const totalPages = Math.max(1, Math.ceil(totalCount / pageSize));
@@ -72,19 +72,23 @@ export function setPaginationHeaders(res: ServerResponse, input: PaginationHeade
 
 /** Answers a list route: everything when pagination is off, else one page with Logto's headers. */
 export function sendList<T>(
-  ctx: { req: IncomingMessage; res: ServerResponse; query: URLSearchParams; origin: string },
+  ctx: { req: FakeRequest; res: FakeResponse; query: URLSearchParams; origin: string },
   rows: { size: number; slice(offset: number, limit: number): T[] } | T[],
-  options: { optional: boolean; capAt?: number },
+  /** `map`: the list item shape, applied to the answered page only. */
+  options: { optional: boolean; capAt?: number; map?: (row: T) => unknown },
 ): void {
   const pagination = parsePagination(ctx.query, options.optional);
   if (!pagination) return sendJson(ctx.res, 400, logtoErrors.invalidPagination());
   const size = Array.isArray(rows) ? rows.length : rows.size;
-  const slice = (offset: number, limit: number) => (Array.isArray(rows) ? rows.slice(offset, offset + limit) : rows.slice(offset, limit));
+  const slice = (offset: number, limit: number) => {
+    const page = Array.isArray(rows) ? rows.slice(offset, offset + limit) : rows.slice(offset, limit);
+    return options.map ? page.map(options.map) : page;
+  };
   if (pagination.disabled) return sendJson(ctx.res, 200, slice(0, size));
   const capped = options.capAt !== undefined && size > options.capAt;
   setPaginationHeaders(ctx.res, {
     origin: ctx.origin,
-    routerPath: new URL(ctx.req.url ?? '/', 'http://x').pathname.replace(/^\/api/, ''),
+    routerPath: ctx.req.url.pathname.replace(/^\/api/, ''),
     query: ctx.query,
     pagination,
     // Logto's capped count saturates at the sentinel cap + 1 (10001 by default).

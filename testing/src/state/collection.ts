@@ -16,6 +16,11 @@ export class Collection<T extends { id: string }> {
   #lazy: LazyRows<T> | undefined;
   #rows: T[] = [];
 
+  /** Rows generated on demand (they come first). */
+  get lazyCount(): number {
+    return this.#lazy?.count ?? 0;
+  }
+
   get size(): number {
     return (this.#lazy?.count ?? 0) + this.#rows.length;
   }

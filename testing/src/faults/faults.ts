@@ -3,8 +3,8 @@
  * Faults are applied by the server before the route runs, so any route (API or token
  * endpoint) can be made to fail.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson, sendText, type HeaderValues } from './responses.js';
+import type { FakeResponse } from '../http/exchange.js';
+import { sendJson, sendText, type HeaderValues } from '../http/responses.js';
 
 export type Fault =
   /** Answer with this status, headers and body (object → JSON, string → text/plain). */
@@ -24,10 +24,10 @@ export type Fault =
   /** Wait, then handle the request normally. */
   | { type: 'delay'; ms: number };
 
-/** Which requests a queued fault applies to. A string path is a prefix. */
+/** Which requests a queued fault applies to. A string path is a prefix; `operationId` names a spec operation. */
 export type FaultMatch =
-  | { method?: string; path?: string | RegExp }
-  | ((request: { method: string; path: string }) => boolean);
+  | { method?: string; path?: string | RegExp; operationId?: string }
+  | ((request: { method: string; path: string; operationId?: string }) => boolean);
 
 export interface QueuedFault {
   fault: Fault;
@@ -36,18 +36,19 @@ export interface QueuedFault {
   match: FaultMatch;
 }
 
-export function matches(match: FaultMatch, method: string, path: string): boolean {
-  if (typeof match === 'function') return match({ method, path });
+export function matches(match: FaultMatch, method: string, path: string, operationId?: string): boolean {
+  if (typeof match === 'function') return match({ method, path, operationId });
   if (match.method && match.method.toUpperCase() !== method) return false;
+  if (match.operationId && match.operationId !== operationId) return false;
   if (match.path === undefined) return true;
   return typeof match.path === 'string' ? path.startsWith(match.path) : match.path.test(path);
 }
 
 /** Takes the first queued fault that matches the request, consuming one use of it. */
-export function takeFault(queue: QueuedFault[], method: string, path: string): Fault | undefined {
+export function takeFault(queue: QueuedFault[], method: string, path: string, operationId?: string): Fault | undefined {
   for (let i = 0; i < queue.length; i++) {
     const entry = queue[i];
-    if (!matches(entry.match, method, path)) continue;
+    if (!matches(entry.match, method, path, operationId)) continue;
     if (--entry.remaining <= 0) queue.splice(i, 1);
     return entry.fault;
   }
@@ -66,9 +67,8 @@ function retryAfterValue(value: number | Date | string): string {
  */
 export async function applyFault(
   fault: Fault,
-  req: IncomingMessage,
-  res: ServerResponse,
-  onStall: (res: ServerResponse) => void,
+  res: FakeResponse,
+  onStall: (res: FakeResponse) => void,
 ): Promise<boolean> {
   switch (fault.type) {
     case 'respond':
@@ -90,11 +90,11 @@ export async function applyFault(
       sendJson(res, fault.status ?? 500, { code: 'unknown', message: 'Internal server error.' });
       return true;
     case 'reset':
-      req.socket.destroy();
+      res.destroy();
       return true;
     case 'reset-mid-response':
       res.writeHead(fault.status ?? 200, { 'content-type': 'application/json; charset=utf-8', 'content-length': '1000' });
-      res.write('[{"id":"partial","na', () => setTimeout(() => req.socket.destroy(), 5));
+      res.write('[{"id":"partial","na', () => setTimeout(() => res.destroy(), 5));
       return true;
     case 'stall':
       onStall(res);

@@ -2,13 +2,13 @@
  * Response helpers and Logto's exact error bodies (see test/specs/README.md,
  * "What a real Logto 1.42 server returned").
  */
-import type { ServerResponse } from 'node:http';
+import type { FakeResponse } from './exchange.js';
 
 export type HeaderValues = Record<string, string | string[]>;
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: HeaderValues): void {
+export function sendJson(res: FakeResponse, status: number, body: unknown, headers?: HeaderValues): void {
   const text = JSON.stringify(body);
   res.statusCode = status;
   res.setHeader('content-type', JSON_TYPE);
@@ -17,7 +17,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-export function sendText(res: ServerResponse, status: number, text: string, headers?: HeaderValues): void {
+export function sendText(res: FakeResponse, status: number, text: string, headers?: HeaderValues): void {
   res.statusCode = status;
   res.setHeader('content-type', 'text/plain; charset=utf-8');
   res.setHeader('content-length', Buffer.byteLength(text));
@@ -25,13 +25,13 @@ export function sendText(res: ServerResponse, status: number, text: string, head
   res.end(text);
 }
 
-export function sendEmpty(res: ServerResponse, status: number): void {
+export function sendEmpty(res: FakeResponse, status: number): void {
   res.statusCode = status;
   res.end();
 }
 
 /** Koa's answer for a path no router matched: plain text, not JSON. */
-export function sendNotFoundRoute(res: ServerResponse): void {
+export function sendNotFoundRoute(res: FakeResponse): void {
   sendText(res, 404, 'Not Found');
 }
 
@@ -73,6 +73,32 @@ export const logtoErrors = {
   emailInUse: (): LogtoErrorBody => ({
     code: 'user.email_already_in_use',
     message: 'This email is associated with an existing account.',
+  }),
+  phoneInUse: (): LogtoErrorBody => ({
+    code: 'user.phone_already_in_use',
+    message: 'This phone number is associated with an existing account.',
+  }),
+  invalidCredentials: (): LogtoErrorBody => ({
+    code: 'session.invalid_credentials',
+    message: 'Wrong account or password.',
+  }),
+  resourceIndicatorInUse: (indicator: string): LogtoErrorBody => ({
+    code: 'resource.resource_indicator_in_use',
+    message: `The resource indicator ${indicator} is already in use.`,
+  }),
+  scopeNameInUse: (name: string): LogtoErrorBody => ({
+    code: 'scope.name_exists',
+    message: `The scope name ${name} is already in use`,
+  }),
+  /** Logto's SchemaRouter: a unique-constraint violation (organization role or scope names). */
+  uniqueConstraint: (): LogtoErrorBody => ({
+    code: 'entity.unique_integrity_violation',
+    message: 'The entity already exists.',
+  }),
+  /** A relation to a row that does not exist (organization members, role assignments). */
+  relationForeignKeyNotFound: (): LogtoErrorBody => ({
+    code: 'entity.relation_foreign_key_not_found',
+    message: 'Cannot find one or more foreign keys.',
   }),
   roleNameInUse: (name: string): LogtoErrorBody => ({
     code: 'role.name_in_use',

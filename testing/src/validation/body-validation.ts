@@ -2,8 +2,8 @@
  * Request body validation with the errors Logto's koaGuard reports: zod issues wrapped in a
  * 400 `guard.invalid_input` whose `details` names each issue's key path.
  */
-import type { ServerResponse } from 'node:http';
-import { invalidInput, sendJson, type ZodIssue } from './responses.js';
+import type { FakeResponse } from '../http/exchange.js';
+import { invalidInput, sendJson, type ZodIssue } from '../http/responses.js';
 
 export type FieldRule = { type: 'string' | 'object' | 'boolean' | 'array'; pattern?: RegExp; minLength?: number; nullable?: boolean; required?: boolean };
 
@@ -62,17 +62,9 @@ export function optional(rules: Record<string, FieldRule>): Record<string, Field
 }
 
 /** Sends 400 guard.invalid_input and returns false when the body breaks the rules. */
-export function guardBody(ctx: { body: unknown; res: ServerResponse }, rules: Record<string, FieldRule>): boolean {
+export function guardBody(ctx: { body: unknown; res: FakeResponse }, rules: Record<string, FieldRule>): boolean {
   const issues = validate(ctx.body, rules);
   if (issues.length === 0) return true;
   sendJson(ctx.res, 400, invalidInput('body', issues));
   return false;
 }
-
-export function pick<T>(body: unknown, keys: string[]): Partial<T> {
-  const record = body as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const key of keys) if (record[key] !== undefined) out[key] = record[key];
-  return out as Partial<T>;
-}
-
