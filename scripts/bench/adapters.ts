@@ -6,12 +6,15 @@
  */
 import type { PaginationBenchRow } from './pagination.js';
 import type { RateLimitBenchRow } from './rate-limit.js';
+import type { RedisRateLimitBenchRow } from './redis-rate-limit.js';
 import { formatMs, formatRatio, judgeAtLeast, judgeAtMost, type BenchResult, type BenchRow } from './table.js';
 
 const PAGINATION = '4. Pagination';
 const PAGINATION_TARGET = '≥ 2× faster than a sequential Link loop, flat memory';
 const RATE_LIMIT = '5. Rate limiter accuracy';
 const RATE_LIMIT_TARGET = '≥ 95 % of configured rate, no window over';
+const REDIS = '8. Rate limit across processes (Redis store)';
+const REDIS_TARGET = '≥ 95 % of configured rate, no window over, nothing lost';
 
 /** The fields of scripts/bench/pagination.ts's rows we read (type-only import: tsc catches a rename). */
 type PaginationRow = Pick<PaginationBenchRow, 'variant' | 'medianMs' | 'speedup' | 'peakHeapGrowthMb' | 'requests'>;
@@ -124,3 +127,54 @@ export function adaptRateLimit(result: unknown): BenchResult {
     details,
   };
 }
+
+/** The fields of scripts/bench/redis-rate-limit.ts's rows we read. */
+type RedisRow = Pick<RedisRateLimitBenchRow, 'variant' | 'processes' | 'limit' | 'windowMs' | 'rateRatio' | 'worstWindow' | 'fallbacks' | 'lostOrDuplicated' | 'failed'>;
+
+/**
+ * The shared store's rows: achieved ÷ configured rate and the worst rolling window, judged
+ * against the guide's limiter target for the Redis-store variants (warm and cold start); the
+ * per-process memory limiter is the informational "without the store" row.
+ */
+export function adaptRedisRateLimit(result: unknown): BenchResult {
+  const { table, rows } = (result ?? {}) as ExternalResult<RedisRow>;
+  const details = withTable('Rate limit across processes (scripts/bench/redis-rate-limit.ts)', table);
+  const keys = ['processes', 'limit', 'windowMs', 'rateRatio', 'worstWindow', 'fallbacks', 'lostOrDuplicated', 'failed'];
+  if (!Array.isArray(rows) || rows.length === 0 || !rows.every((row) => hasNumbers(row, keys))) {
+    return { rows: [unmapped(REDIS, REDIS_TARGET, 'redis-rate-limit.ts returned rows of an unexpected shape')], details };
+  }
+  return {
+    rows: rows.flatMap((row): BenchRow[] => {
+      const shared = row.variant.startsWith('Redis store');
+      const lost = row.lostOrDuplicated + row.failed;
+      return [
+        {
+          group: REDIS,
+          name: `achieved ÷ configured rate, ${row.processes} processes, ${row.variant}`,
+          ours: `${row.rateRatio.toFixed(3)} of the rate (${row.fallbacks}/${row.processes} processes fell back)`,
+          theirs: `${row.limit} requests / ${row.windowMs} ms configured`,
+          ratio: `${row.rateRatio.toFixed(2)}×`,
+          target: shared ? '≥ 0.95×' : 'informational',
+          ...(shared ? judgeAtLeast(row.rateRatio, 0.95, (n) => `${n.toFixed(3)}×`) : { verdict: 'INFO' as const, detail: 'each process spends the whole budget' }),
+          runs: '1 (real time)',
+        },
+        {
+          group: REDIS,
+          name: `most requests in any rolling ${row.windowMs} ms window, ${row.variant}`,
+          ours: `${row.worstWindow} requests${lost ? `, ${lost} calls lost, failed or duplicated` : ''}`,
+          theirs: `${row.limit} (the limit)`,
+          ratio: formatRatio(row.worstWindow, row.limit),
+          target: shared ? `≤ ${row.limit}, every call once` : 'informational',
+          ...(!shared
+            ? { verdict: 'INFO' as const, detail: 'what the store prevents' }
+            : row.worstWindow <= row.limit && lost === 0
+              ? { verdict: 'PASS' as const, detail: 'no rolling window held more than the limit; every call arrived once' }
+              : { verdict: 'MISS' as const, detail: `worst window ${row.worstWindow}/${row.limit}; ${lost} calls lost, failed or duplicated` }),
+          runs: '1 (real time)',
+        },
+      ];
+    }),
+    details,
+  };
+}
+

@@ -14,7 +14,7 @@ import { benchBundleSize } from './bundle-size.js';
 import { benchGeneration } from './generation.js';
 import { benchInstallSize } from './install-size.js';
 import { benchDir, isMain, runsFromEnv } from './measure.js';
-import { adaptPagination, adaptRateLimit } from './adapters.js';
+import { adaptPagination, adaptRateLimit, adaptRedisRateLimit } from './adapters.js';
 import { benchRequestOverhead } from './request-overhead.js';
 import { unavailableRow, type BenchResult } from './table.js';
 import { benchTypecheck } from './typecheck.js';
@@ -26,6 +26,7 @@ export const benchmarks = {
   // BENCH_RUNS, when set, also sets pagination.ts's run count (its default is 7).
   pagination: () => runExternal('pagination.ts', 'benchPagination', paginationOptions(), '4. Pagination', '≥ 2× faster than a sequential Link loop, flat memory', adaptPagination),
   'rate-limit': () => runExternal('rate-limit.ts', 'benchRateLimit', {}, '5. Rate limiter accuracy', '≥ 95 % of configured rate, no window over', adaptRateLimit),
+  'redis-rate-limit': () => runExternal('redis-rate-limit.ts', 'benchRedisRateLimit', {}, '8. Rate limit across processes (Redis store)', '≥ 95 % of configured rate, no window over', adaptRedisRateLimit),
   'bundle-size': benchBundleSize,
   'install-size': benchInstallSize,
 } satisfies Record<string, () => Promise<BenchResult>>;
