@@ -5,9 +5,13 @@ import { defineConfig } from 'vitest/config';
 // run, and it tests the packaging, not the logic), not the contract test (it checks the
 // generated wrappers against the spec; every runtime line it reaches is reached faster by the
 // runtime suites) and not the memory test (a 200 000-item heap measurement).
+// MUTATION_TESTS=generator (or runtime,redis) narrows the folders, for a run scoped with
+// --mutate to one folder of the source: the initial run then only runs the tests that matter.
+const folders = (process.env.MUTATION_TESTS ?? 'runtime,redis,generator').split(',').map((folder) => folder.trim());
+
 export default defineConfig({
   test: {
-    include: ['test/runtime/**/*.test.ts', 'test/redis/**/*.test.ts', 'test/generator/**/*.test.ts'],
+    include: folders.map((folder) => `test/${folder}/**/*.test.ts`),
     exclude: ['test/runtime/contract.test.ts', 'test/runtime/pagination-memory.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
