@@ -42,7 +42,7 @@ export default {
   // Stryker's default also marks test/**/*.ts `@ts-nocheck`, which would change the golden
   // fixtures the generator tests compare byte for byte: only the mutated code needs it.
   disableTypeChecks: '{runtime,generator}/**/*.ts',
-  ignorePatterns: ['dist', '.tmp', 'reports', 'coverage', '*.tgz'],
+  ignorePatterns: ['dist', '.tmp', '.stryker-tmp', 'reports', 'coverage', '*.tgz'],
   tempDirName: `.stryker-tmp/${scopeName}`,
   cleanTempDir: 'always',
   thresholds: { high: 85, low: 80, break: null },
