@@ -4,15 +4,24 @@
  * its explanation from reports/equivalent-mutants.json (a mutant no test can tell apart from
  * the original) or marked "not explained" when it has none.
  *
- *   npx tsx scripts/mutation-summary.ts [--check]
+ *   npx tsx scripts/mutation-summary.ts [--check] [--before DIR --before-label TEXT]
  *
  * --check exits 1 when a scope is below its target or a survivor is not explained.
+ * --before DIR adds a "before" column per folder from the same scopes' reports in DIR (a run
+ * of an earlier commit), labelled with TEXT.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const argument = (name: string) => {
+  const index = process.argv.indexOf(name);
+  return index === -1 ? undefined : process.argv[index + 1];
+};
+const beforeDir = argument('--before');
+const beforeLabel = argument('--before-label') ?? 'before';
+
 const SCOPES = [
   { name: 'runtime', label: 'runtime/', target: 85 },
   { name: 'changes', label: 'generator/changes/', target: 80 },
@@ -64,6 +73,19 @@ const scoreWithoutEquivalent = (t: Tally, equivalent: number) => {
   const valid = t.killed + t.timeout + t.survived + t.noCoverage - equivalent;
   return valid === 0 ? 100 : (100 * (t.killed + t.timeout)) / valid;
 };
+function tallies(report: Report) {
+  const byFolder = new Map<string, Tally>();
+  const total = emptyTally();
+  for (const [path, { mutants }] of Object.entries(report.files)) {
+    const tally = byFolder.get(dirname(path)) ?? emptyTally();
+    byFolder.set(dirname(path), tally);
+    for (const mutant of mutants) {
+      count(tally, mutant);
+      count(total, mutant);
+    }
+  }
+  return { byFolder, total };
+}
 const percent = (value: number) => `${value.toFixed(2)} %`;
 
 const lines: string[] = [
@@ -86,6 +108,8 @@ for (const scope of SCOPES) {
     continue;
   }
   const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
+  const beforeFile = beforeDir && join(beforeDir, `${scope.name}.json`);
+  const before = beforeFile && existsSync(beforeFile) ? tallies(JSON.parse(readFileSync(beforeFile, 'utf8')) as Report) : undefined;
   const byFolder = new Map<string, Tally>();
   const total = emptyTally();
   const survivors: Array<{ file: string; mutant: Mutant; explanation?: string }> = [];
@@ -110,11 +134,13 @@ for (const scope of SCOPES) {
     '',
     `${survivors.length} survivors, ${equivalent} of them explained as equivalent; score with those left out: ${percent(scoreWithoutEquivalent(total, equivalent))}.`,
     '',
-    '| Folder | Score | Killed | Timed out | Survived | No coverage | Ignored (static) | Errors |',
+    `| Folder | Score${before ? ` (${beforeLabel})` : ''} | Killed | Timed out | Survived | No coverage | Ignored (static) | Errors |`,
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
   for (const [folder, t] of [...byFolder, [`**${scope.label}**`, total] as const]) {
-    lines.push(`| ${folder} | ${percent(score(t))} | ${t.killed} | ${t.timeout} | ${t.survived} | ${t.noCoverage} | ${t.ignored} | ${t.errors} |`);
+    const earlier = before && (folder.startsWith('**') ? before.total : before.byFolder.get(folder));
+    const was = before ? ` (${earlier ? percent(score(earlier)) : '—'})` : '';
+    lines.push(`| ${folder} | ${percent(score(t))}${was} | ${t.killed} | ${t.timeout} | ${t.survived} | ${t.noCoverage} | ${t.ignored} | ${t.errors} |`);
   }
   lines.push('');
   survivorsSection.push(`### ${scope.label}`, '');
