@@ -42,7 +42,10 @@ export default {
   incrementalFile: `reports/stryker-incremental-${scopeName}.json`,
   // Two shared cores.
   concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 2),
-  timeoutMS: 10_000,
+  // A mutant that loops forever is detected by the timeout, after which Stryker restarts the
+  // test runner: both are costly, so the allowance over the tests' own time is kept short.
+  timeoutMS: 3_000,
+  timeoutFactor: 1.25,
   reporters: ['progress', 'json', 'clear-text'],
   jsonReporter: { fileName: `reports/mutation/${scopeName}.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportMutants: false },

@@ -28,7 +28,7 @@ describe('generate: the no-change fast path', () => {
     expect(Object.keys(result.timingsMs).sort()).toEqual(['load spec', 'total', 'up to date']);
     expect(again.lines.join('\n')).toMatch(/up to date .*nothing written/);
     expect(await snapshot(join(dir, 'generated'))).toEqual(before);
-  });
+  }, 120_000); // the first generation loads openapi-typescript, ts-morph and prettier: slow on busy cores
 
   it('--force skips the fast path: every step runs, and the identical output is not rewritten', async () => {
     const dir = await workspace({ 'spec.json': join(MINI, 'spec.json') });
@@ -40,5 +40,5 @@ describe('generate: the no-change fast path', () => {
     expect(steps(forced.lines)).toEqual(expect.arrayContaining(['parse', 'emit types', 'format', 'write']));
     expect(steps(forced.lines)).not.toContain('up to date');
     expect(await snapshot(join(dir, 'generated'))).toEqual(before);
-  });
+  }, 120_000);
 });
