@@ -9,6 +9,9 @@
  * --check exits 1 when a scope is below its target or a survivor is not explained.
  * --before DIR adds a "before" column per folder from the same scopes' reports in DIR (a run
  * of an earlier commit), labelled with TEXT.
+ * --without-tests FILE,… adds the same column computed from this run's report as if those
+ * test files did not exist — exact when the run used --disableBail (every killing test is
+ * listed) and the other test files are unchanged since the earlier commit.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -21,6 +24,7 @@ const argument = (name: string) => {
 };
 const beforeDir = argument('--before');
 const beforeLabel = argument('--before-label') ?? 'before';
+const withoutTests = new Set((argument('--without-tests') ?? '').split(',').filter(Boolean));
 
 const SCOPES = [
   { name: 'runtime', label: 'runtime/', target: 85 },
@@ -29,6 +33,8 @@ const SCOPES = [
 
 interface Mutant {
   id: string;
+  killedBy?: string[];
+  coveredBy?: string[];
   mutatorName: string;
   replacement?: string;
   status: 'Killed' | 'Survived' | 'NoCoverage' | 'Timeout' | 'CompileError' | 'RuntimeError' | 'Ignored' | 'Pending';
@@ -36,6 +42,24 @@ interface Mutant {
 }
 interface Report {
   files: Record<string, { source: string; mutants: Mutant[] }>;
+  testFiles?: Record<string, { tests: Array<{ id: string; name: string }> }>;
+}
+
+/** The report as it would have been without the tests in `files`: their kills and coverage removed. */
+function withoutTestFiles(report: Report, files: Set<string>): Report {
+  const dropped = new Set(Object.entries(report.testFiles ?? {}).flatMap(([file, { tests }]) => (files.has(file) ? tests.map((test) => test.id) : [])));
+  const kept = (ids: string[] | undefined) => (ids ?? []).filter((id) => !dropped.has(id));
+  const status = (mutant: Mutant): Mutant['status'] => {
+    const covered = kept(mutant.coveredBy).length > 0;
+    if (mutant.status === 'Killed') return kept(mutant.killedBy).length > 0 ? 'Killed' : covered ? 'Survived' : 'NoCoverage';
+    if (mutant.status === 'Timeout' || mutant.status === 'Survived') return covered ? mutant.status : 'NoCoverage';
+    return mutant.status;
+  };
+  return {
+    files: Object.fromEntries(
+      Object.entries(report.files).map(([path, file]) => [path, { ...file, mutants: file.mutants.map((mutant) => ({ ...mutant, status: status(mutant) })) }]),
+    ),
+  };
 }
 /** `file:line mutator replacement` → why no test can notice it. */
 type Explanations = Record<string, string>;
@@ -109,7 +133,12 @@ for (const scope of SCOPES) {
   }
   const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
   const beforeFile = beforeDir && join(beforeDir, `${scope.name}.json`);
-  const before = beforeFile && existsSync(beforeFile) ? tallies(JSON.parse(readFileSync(beforeFile, 'utf8')) as Report) : undefined;
+  const before =
+    beforeFile && existsSync(beforeFile)
+      ? tallies(JSON.parse(readFileSync(beforeFile, 'utf8')) as Report)
+      : withoutTests.size > 0
+        ? tallies(withoutTestFiles(report, withoutTests))
+        : undefined;
   const byFolder = new Map<string, Tally>();
   const total = emptyTally();
   const survivors: Array<{ file: string; mutant: Mutant; explanation?: string }> = [];
