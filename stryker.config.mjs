@@ -14,7 +14,7 @@ const scopes = {
     mutate: ['generator/changes/**/*.ts'],
     // The suites that call diffSpecs and the change report directly; the rest of
     // test/generator reaches this code only through whole generations (seconds per mutant).
-    tests: ['test/generator/diff-specs.test.ts', 'test/generator/breaking-rules.test.ts', 'test/generator/track-changes.test.ts'],
+    tests: ['test/generator/diff-specs.test.ts', 'test/generator/breaking-rules.test.ts', 'test/generator/schema-diff-edges.test.ts', 'test/generator/track-changes.test.ts'],
   },
 };
 const scopeName = process.env.MUTATION_SCOPE ?? 'runtime';

@@ -166,6 +166,8 @@ describe('diffSpecs: one rule per row, on specs derived from one base', () => {
   it.each(cases)('$rule', (testCase) => {
     const report = changesBetween(testCase);
     const found = report.changes.map(({ kind, breaking, location }) => ({ kind, breaking, ...(location === undefined ? {} : { location }) }));
+    // The sentence CHANGES.md and the terminal summary show for it (reviewed in the snapshot).
+    expect(report.changes.map((change) => change.message)).toMatchSnapshot();
     if (!testCase.want) {
       expect(found).toEqual([]);
       expect(report.changed).toEqual([]);

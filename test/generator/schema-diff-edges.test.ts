@@ -136,6 +136,9 @@ describe('diffSchemas edges', () => {
     },
   ])('$name', ({ direction, given, want }) => {
     expect(diff(direction, given[0], given[1])).toEqual(want);
+    // The sentences the change report shows (reviewed in the snapshot).
+    const messages = diffSchemas({ resolveOld: resolve, resolveNew: resolve, direction }, given[0], given[1], 'body').map((change) => change.message);
+    expect(messages).toMatchSnapshot();
   });
 
   it('rejects a $ref that is not local, one that does not resolve, and a cycle of refs, naming them', () => {
