@@ -185,6 +185,9 @@ for (const scope of SCOPES) {
   }
 }
 
+// How the reports above were produced (scopes, test selection, commits): kept by hand beside them.
+const runsFile = join(root, 'reports', 'mutation-runs.md');
+if (existsSync(runsFile)) lines.push('## What ran', '', readFileSync(runsFile, 'utf8').trim(), '');
 lines.push('## Survivors', '', ...survivorsSection);
 writeFileSync(join(root, 'MUTATION.md'), `${lines.join('\n').trimEnd()}\n`);
 console.log(`MUTATION.md written${failed ? ' (a scope is below target, unexplained survivors remain, or a report is missing)' : ''}`);
