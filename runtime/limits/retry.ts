@@ -123,7 +123,9 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
   // IMF-fixdate, and the obsolete RFC 850 and asctime forms, all start with a day name.
   if (!/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /i.test(text)) return undefined;
-  const date = Date.parse(text);
+  // Every HTTP-date is in GMT (§5.6.7), but asctime does not say so and Date.parse would read
+  // it in the machine's local zone: name the zone for it.
+  const date = Date.parse(/\d{4}$/.test(text) ? `${text} GMT` : text);
   if (!Number.isFinite(date)) return undefined;
   return Math.max(0, date - now);
 }

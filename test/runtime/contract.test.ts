@@ -49,7 +49,11 @@ describe('contract: every generated operation against the pinned spec', () => {
     expect(violations, report).toEqual([]);
     expect(failures, report).toEqual([]);
     expect(exercised + skipped.length).toBe(operations.length);
-    expect(exercised).toBeGreaterThanOrEqual(operations.length - 5);
+    // What README states: 358 of 359, the one left out being CreateUserMfaVerification (a spec
+    // bug: no body matches exactly one branch of its oneOf). A regenerated spec that changes
+    // either number must update README too.
+    expect([exercised, operations.length]).toEqual([358, 359]);
+    expect(skipped.map((s) => s.id)).toEqual(['CreateUserMfaVerification']);
   }, 120_000);
 });
 

@@ -37,9 +37,12 @@ describe('resolveOptions', () => {
   });
 
   it('does not echo the secret when rejecting options', () => {
+    // The assertion lives in the catch: without it having run, the test must fail.
+    expect.assertions(2);
     try {
       resolveOptions({ endpoint: 'not a url', clientId: 'i', clientSecret: 'hunter2-secret' });
     } catch (error) {
+      expect(error).toBeInstanceOf(LogtoError);
       expect(String((error as Error).message)).not.toContain('hunter2-secret');
     }
   });

@@ -25,11 +25,27 @@ describe('parseRetryAfter', () => {
     ['1.5', 1500],
     ['Thu, 26 Nov 2026 12:00:30 GMT', 30_000], // IMF-fixdate
     ['Thursday, 26-Nov-26 12:00:05 GMT', 5000], // RFC 850
-    ['Thu Nov 26 12:00:02 2026', 2000], // asctime (read as local time by Date.parse; TZ=UTC in CI)
+    ['Thu Nov 26 12:00:02 2026', 2000], // asctime: no zone written, GMT all the same
+    ['Sun Dec  6 12:00:02 2026', 864_002_000], // asctime pads a one-digit day with a space
     ['Thu, 26 Nov 2026 11:00:00 GMT', 0], // in the past
   ])('reads %j as %i ms', (value, ms) => {
-    if (value.startsWith('Thu Nov') && new Date().getTimezoneOffset() !== 0) return;
     expect(parseRetryAfter(value, NOW)).toBe(ms);
+  });
+
+  // HTTP-dates are GMT whatever the machine's zone: read them under zones off UTC (Node
+  // re-reads TZ when it is assigned), so this holds on any CI machine, not only under TZ=UTC.
+  it.each(['America/New_York', 'Asia/Kolkata', 'UTC'])('reads every HTTP-date form as GMT with TZ=%s', (zone) => {
+    const previous = process.env.TZ;
+    process.env.TZ = zone;
+    try {
+      if (zone !== 'UTC') expect(new Date(NOW).getTimezoneOffset()).not.toBe(0);
+      expect(parseRetryAfter('Thu Nov 26 12:00:02 2026', NOW)).toBe(2000);
+      expect(parseRetryAfter('Thu, 26 Nov 2026 12:00:30 GMT', NOW)).toBe(30_000);
+      expect(parseRetryAfter('Thursday, 26-Nov-26 12:00:05 GMT', NOW)).toBe(5000);
+    } finally {
+      if (previous === undefined) delete process.env.TZ;
+      else process.env.TZ = previous;
+    }
   });
 
   it.each([null, undefined, '', '-1', 'soon', '1e3', '0x10', 'Thu, 99 Foo 2026 GMT'])('ignores %j (falls back to backoff)', (value) => {

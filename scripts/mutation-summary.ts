@@ -1,0 +1,194 @@
+/**
+ * Writes MUTATION.md from Stryker's JSON reports (reports/mutation/<scope>.json, written by
+ * `npm run mutation`): the mutation score per source folder, and every surviving mutant with
+ * its explanation from reports/equivalent-mutants.json (a mutant no test can tell apart from
+ * the original) or marked "not explained" when it has none.
+ *
+ *   npx tsx scripts/mutation-summary.ts [--check] [--before DIR --before-label TEXT]
+ *
+ * --check exits 1 when a scope is below its target or a survivor is not explained.
+ * --before DIR adds a "before" column per folder from the same scopes' reports in DIR (a run
+ * of an earlier commit), labelled with TEXT.
+ * --without-tests FILE,… adds the same column computed from this run's report as if those
+ * test files did not exist — exact when the run used --disableBail (every killing test is
+ * listed) and the other test files are unchanged since the earlier commit.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const argument = (name: string) => {
+  const index = process.argv.indexOf(name);
+  return index === -1 ? undefined : process.argv[index + 1];
+};
+const beforeDir = argument('--before');
+const beforeLabel = argument('--before-label') ?? 'before';
+const withoutTests = new Set((argument('--without-tests') ?? '').split(',').filter(Boolean));
+
+const SCOPES = [
+  { name: 'runtime', label: 'runtime/', target: 85 },
+  { name: 'changes', label: 'generator/changes/', target: 80 },
+] as const;
+
+interface Mutant {
+  id: string;
+  killedBy?: string[];
+  coveredBy?: string[];
+  mutatorName: string;
+  replacement?: string;
+  status: 'Killed' | 'Survived' | 'NoCoverage' | 'Timeout' | 'CompileError' | 'RuntimeError' | 'Ignored' | 'Pending';
+  location: { start: { line: number; column: number } };
+}
+interface Report {
+  files: Record<string, { source: string; mutants: Mutant[] }>;
+  testFiles?: Record<string, { tests: Array<{ id: string; name: string }> }>;
+}
+
+/** The report as it would have been without the tests in `files`: their kills and coverage removed. */
+function withoutTestFiles(report: Report, files: Set<string>): Report {
+  const dropped = new Set(Object.entries(report.testFiles ?? {}).flatMap(([file, { tests }]) => (files.has(file) ? tests.map((test) => test.id) : [])));
+  const kept = (ids: string[] | undefined) => (ids ?? []).filter((id) => !dropped.has(id));
+  const status = (mutant: Mutant): Mutant['status'] => {
+    const covered = kept(mutant.coveredBy).length > 0;
+    if (mutant.status === 'Killed') return kept(mutant.killedBy).length > 0 ? 'Killed' : covered ? 'Survived' : 'NoCoverage';
+    if (mutant.status === 'Timeout' || mutant.status === 'Survived') return covered ? mutant.status : 'NoCoverage';
+    return mutant.status;
+  };
+  return {
+    files: Object.fromEntries(
+      Object.entries(report.files).map(([path, file]) => [path, { ...file, mutants: file.mutants.map((mutant) => ({ ...mutant, status: status(mutant) })) }]),
+    ),
+  };
+}
+/** `file:line mutator replacement` → why no test can notice it. */
+type Explanations = Record<string, string>;
+
+const explanationsFile = join(root, 'reports', 'equivalent-mutants.json');
+const explanations: Explanations = existsSync(explanationsFile) ? JSON.parse(readFileSync(explanationsFile, 'utf8')) : {};
+const keyOf = (file: string, mutant: Mutant) => `${file}:${mutant.location.start.line} ${mutant.mutatorName} ${oneLine(mutant.replacement ?? '')}`;
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+const cell = (text: string) => oneLine(text).replace(/\|/g, '\\|').slice(0, 120);
+
+interface Tally {
+  killed: number;
+  timeout: number;
+  survived: number;
+  noCoverage: number;
+  ignored: number;
+  errors: number;
+}
+const emptyTally = (): Tally => ({ killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0, errors: 0 });
+function count(tally: Tally, mutant: Mutant) {
+  if (mutant.status === 'Killed') tally.killed++;
+  else if (mutant.status === 'Timeout') tally.timeout++;
+  else if (mutant.status === 'Survived') tally.survived++;
+  else if (mutant.status === 'NoCoverage') tally.noCoverage++;
+  else if (mutant.status === 'Ignored') tally.ignored++;
+  else tally.errors++;
+}
+/** Stryker's score: detected ÷ valid mutants (compile and runtime errors and ignored ones left out). */
+const score = (t: Tally) => {
+  const valid = t.killed + t.timeout + t.survived + t.noCoverage;
+  return valid === 0 ? 100 : (100 * (t.killed + t.timeout)) / valid;
+};
+/** The same, counting an explained (equivalent) survivor as undetectable rather than missed. */
+const scoreWithoutEquivalent = (t: Tally, equivalent: number) => {
+  const valid = t.killed + t.timeout + t.survived + t.noCoverage - equivalent;
+  return valid === 0 ? 100 : (100 * (t.killed + t.timeout)) / valid;
+};
+function tallies(report: Report) {
+  const byFolder = new Map<string, Tally>();
+  const total = emptyTally();
+  for (const [path, { mutants }] of Object.entries(report.files)) {
+    const tally = byFolder.get(dirname(path)) ?? emptyTally();
+    byFolder.set(dirname(path), tally);
+    for (const mutant of mutants) {
+      count(tally, mutant);
+      count(total, mutant);
+    }
+  }
+  return { byFolder, total };
+}
+const percent = (value: number) => `${value.toFixed(2)} %`;
+
+const lines: string[] = [
+  '# Mutation testing',
+  '',
+  'Written by `npm run mutation` (Stryker, `stryker.config.mjs`; this summary: `scripts/mutation-summary.ts`',
+  "from Stryker's JSON reports). Score = killed (or timed out) ÷ every mutant that ran or had no",
+  "covering test. Mutants in module-level code are left out (`ignoreStatic`: each would run the",
+  'whole suite); explained survivors are in `reports/equivalent-mutants.json`.',
+  '',
+];
+const survivorsSection: string[] = [];
+let failed = false;
+
+for (const scope of SCOPES) {
+  const file = join(root, 'reports', 'mutation', `${scope.name}.json`);
+  if (!existsSync(file)) {
+    lines.push(`## ${scope.label}`, '', `No report (${file.slice(root.length + 1)} is missing): run \`npm run mutation\`.`, '');
+    failed = true;
+    continue;
+  }
+  const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
+  const beforeFile = beforeDir && join(beforeDir, `${scope.name}.json`);
+  const before =
+    beforeFile && existsSync(beforeFile)
+      ? tallies(JSON.parse(readFileSync(beforeFile, 'utf8')) as Report)
+      : withoutTests.size > 0
+        ? tallies(withoutTestFiles(report, withoutTests))
+        : undefined;
+  const byFolder = new Map<string, Tally>();
+  const total = emptyTally();
+  const survivors: Array<{ file: string; mutant: Mutant; explanation?: string }> = [];
+  for (const [path, { source, mutants }] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
+    const folder = dirname(path);
+    const tally = byFolder.get(folder) ?? emptyTally();
+    byFolder.set(folder, tally);
+    for (const mutant of mutants) {
+      count(tally, mutant);
+      count(total, mutant);
+      if (mutant.status === 'Survived' || mutant.status === 'NoCoverage') {
+        survivors.push({ file: path, mutant, explanation: explanations[keyOf(path, mutant)] });
+        void source;
+      }
+    }
+  }
+  const equivalent = survivors.filter((survivor) => survivor.explanation).length;
+  const overall = score(total);
+  if (overall < scope.target || survivors.some((survivor) => !survivor.explanation)) failed = true;
+  lines.push(
+    `## ${scope.label} — ${percent(overall)} (target ≥ ${scope.target} %)`,
+    '',
+    `${survivors.length} survivors, ${equivalent} of them explained as equivalent; score with those left out: ${percent(scoreWithoutEquivalent(total, equivalent))}.`,
+    '',
+    `| Folder | Score${before ? ` (${beforeLabel})` : ''} | Killed | Timed out | Survived | No coverage | Ignored (static) | Errors |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
+  for (const [folder, t] of [...byFolder, [`**${scope.label}**`, total] as const]) {
+    const earlier = before && (folder.startsWith('**') ? before.total : before.byFolder.get(folder));
+    const was = before ? ` (${earlier ? percent(score(earlier)) : '—'})` : '';
+    lines.push(`| ${folder} | ${percent(score(t))}${was} | ${t.killed} | ${t.timeout} | ${t.survived} | ${t.noCoverage} | ${t.ignored} | ${t.errors} |`);
+  }
+  lines.push('');
+  survivorsSection.push(`### ${scope.label}`, '');
+  if (survivors.length === 0) survivorsSection.push('None.', '');
+  else {
+    survivorsSection.push('| Where | Mutator | Replacement | Status | Why it survives |', '| --- | --- | --- | --- | --- |');
+    for (const { file, mutant, explanation } of survivors) {
+      survivorsSection.push(
+        `| ${file}:${mutant.location.start.line} | ${mutant.mutatorName} | \`${cell(mutant.replacement ?? '')}\` | ${mutant.status} | ${explanation ? cell(explanation) : '**not explained**'} |`,
+      );
+    }
+    survivorsSection.push('');
+  }
+}
+
+// How the reports above were produced (scopes, test selection, commits): kept by hand beside them.
+const runsFile = join(root, 'reports', 'mutation-runs.md');
+if (existsSync(runsFile)) lines.push('## What ran', '', readFileSync(runsFile, 'utf8').trim(), '');
+lines.push('## Survivors', '', ...survivorsSection);
+writeFileSync(join(root, 'MUTATION.md'), `${lines.join('\n').trimEnd()}\n`);
+console.log(`MUTATION.md written${failed ? ' (a scope is below target, unexplained survivors remain, or a report is missing)' : ''}`);
+if (process.argv.includes('--check') && failed) process.exit(1);

@@ -1,0 +1,59 @@
+// Mutation testing (npm run mutation): Stryker changes one thing at a time in the code below
+// (a condition, an operator, a string…) and runs the tests that cover it; a mutant the tests
+// do not notice is a behaviour no test pins. Summary: MUTATION.md (scripts/mutation-summary.ts).
+//
+// Two scopes, each with the tests that exercise it and its own incremental file, so a rerun
+// of one scope only tests the mutants whose code or covering tests changed since its last run:
+//   MUTATION_SCOPE=runtime  runtime/**            against test/runtime + test/redis
+//   MUTATION_SCOPE=changes  generator/changes/**  against the change-tracking tests
+// Narrow a run with `--mutate 'runtime/pagination/**/*.ts'` and, for a shorter initial run,
+// MUTATION_TESTS='test/runtime/pagination*.test.ts,…' (globs of test files).
+const scopes = {
+  runtime: { mutate: ['runtime/**/*.ts'], tests: ['test/runtime/**/*.test.ts', 'test/redis/**/*.test.ts'] },
+  changes: {
+    mutate: ['generator/changes/**/*.ts'],
+    // The suites that call diffSpecs and the change report directly; the rest of
+    // test/generator reaches this code only through whole generations (seconds per mutant).
+    tests: ['test/generator/diff-specs.test.ts', 'test/generator/breaking-rules.test.ts', 'test/generator/schema-diff-edges.test.ts', 'test/generator/track-changes.test.ts'],
+  },
+};
+const scopeName = process.env.MUTATION_SCOPE ?? 'runtime';
+const scope = scopes[scopeName];
+if (!scope) throw new Error(`MUTATION_SCOPE must be one of ${Object.keys(scopes).join(', ')}, got ${scopeName}`);
+// Read by vitest.mutation.config.ts in Stryker's test-runner processes, which inherit it.
+process.env.MUTATION_TESTS ??= scope.tests.join(',');
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+  mutate: scope.mutate,
+  // Each mutant runs only the tests that reached it in the initial run.
+  coverageAnalysis: 'perTest',
+  // A mutant in module-level code (a default, a constant table) is reached by no test in
+  // particular, so perTest coverage would run the whole suite (minutes) for each one. They are
+  // left out of the score; the defaults they hold have tests of their own
+  // (test/runtime/limit-defaults.test.ts).
+  ignoreStatic: true,
+  // The initial run executes every selected test once with coverage; on two busy cores that
+  // can take well over Stryker's 5-minute default.
+  dryRunTimeoutMinutes: 30,
+  incremental: true,
+  incrementalFile: `reports/stryker-incremental-${scopeName}.json`,
+  // Two shared cores.
+  concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 2),
+  // A mutant that loops forever is detected by the timeout, after which Stryker restarts the
+  // test runner: both are costly, so the allowance over the tests' own time is kept short.
+  timeoutMS: 3_000,
+  timeoutFactor: 1.25,
+  reporters: ['progress', 'json', 'clear-text'],
+  jsonReporter: { fileName: `reports/mutation/${scopeName}.json` },
+  clearTextReporter: { allowColor: false, logTests: false, reportMutants: false },
+  // Stryker's default also marks test/**/*.ts `@ts-nocheck`, which would change the golden
+  // fixtures the generator tests compare byte for byte: only the mutated code needs it.
+  disableTypeChecks: '{runtime,generator}/**/*.ts',
+  ignorePatterns: ['dist', '.tmp', '.stryker-tmp', 'reports', 'coverage', '*.tgz'],
+  tempDirName: `.stryker-tmp/${scopeName}`,
+  cleanTempDir: 'always',
+  thresholds: { high: 85, low: 80, break: null },
+};

@@ -1,0 +1,50 @@
+/**
+ * parseLinkHeader at the edges of RFC 8288 / RFC 7230 quoted strings and RFC 8187 extended
+ * values: what is accepted, and where and why the rest is rejected — each case states the
+ * whole error (offset, what was expected, what was found).
+ */
+import { describe, expect, it } from 'vitest';
+import { LinkHeaderError, parseLinkHeader } from '../../runtime/pagination/link-header.js';
+
+const rejection = (header: string) => {
+  try {
+    parseLinkHeader(header);
+  } catch (error) {
+    return error as LinkHeaderError;
+  }
+  throw new Error(`expected ${JSON.stringify(header)} to be rejected`);
+};
+
+describe('parseLinkHeader edges', () => {
+  it.each([
+    { name: 'a tab inside a quoted string', given: '</a>; title="one\ttwo"', want: { title: 'one\ttwo' } },
+    { name: 'an escaped quote and backslash', given: '</a>; title="say \\"hi\\" \\\\ bye"', want: { title: 'say "hi" \\ bye' } },
+    { name: 'an ISO-8859-1 extended value', given: "</a>; title*=iso-8859-1'en'%A3%20rates", want: { 'title*': '£ rates' } },
+    { name: 'rel types separated by tabs and spaces', given: '</a>; rel="next \t last"', want: { rel: 'next \t last' } },
+  ])('accepts $name', ({ given, want }) => {
+    const [link] = parseLinkHeader(given);
+    expect(link.params).toEqual(want);
+  });
+
+  it('splits rel on tabs as well as spaces', () => {
+    expect(parseLinkHeader('</a>; rel="next\tlast"')[0].rel).toEqual(['next', 'last']);
+  });
+
+  it.each([
+    { name: 'a control character in a quoted string', given: '</a>; title="a\u0001b"', offset: 14, message: 'expected a printable character in quoted string, found "\\u0001"' },
+    { name: 'a backslash ending the header', given: '</a>; title="ab\\', offset: 16, message: 'expected a character after "\\", found end of header' },
+    { name: 'an unterminated quoted string', given: '</a>; title="ab', offset: 15, message: 'expected closing \'"\', found end of header' },
+    { name: 'a target without its ">"', given: '</a; rel=next', offset: 0, message: 'expected ">" closing the link target, found "<"' },
+    { name: 'an extended value with text before its charset', given: "</a>; title*=xutf-8''abc", offset: 24, message: "expected an RFC 8187 value charset'lang'value before, found end of header" },
+    { name: 'invalid percent-encoded UTF-8', given: "</a>; title*=utf-8''%ff", offset: 23, message: 'expected valid percent-encoded UTF-8 before, found end of header' },
+  ])('rejects $name, saying where and what', ({ given, offset, message }) => {
+    const error = rejection(given);
+    expect(error).toBeInstanceOf(LinkHeaderError);
+    expect(error.offset).toBe(offset);
+    expect(error.message).toBe(`Malformed Link header at offset ${offset}: ${message} in ${JSON.stringify(given)}`);
+  });
+
+  it('keeps the trailing text of an extended value', () => {
+    expect(parseLinkHeader("</a>; title*=utf-8''abc%20def")[0].params['title*']).toBe('abc def');
+  });
+});
