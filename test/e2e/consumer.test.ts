@@ -288,10 +288,20 @@ describe('a consumer repo', () => {
     expect(result.stdout).toMatch(/# fail 0/);
   }, 180_000);
 
+  it("runs the consumer's jest suite (ESM, --experimental-vm-modules) against the same packed kit", async () => {
+    ok(await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--save-dev', 'jest@30'], { cwd: consumer, timeoutMs: 240_000 }), 'npm install -D jest');
+    await mkdir(path.join(consumer, 'jest'), { recursive: true });
+    await writeFile(path.join(consumer, 'jest/provisioning.test.mjs'), CONSUMER_JEST_TEST);
+    await writeFile(path.join(consumer, 'jest.config.mjs'), "export default { testEnvironment: 'node', transform: {}, roots: ['<rootDir>/jest'], testMatch: ['**/*.test.mjs'] };\n");
+    const result = await run('node', ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--ci'], { cwd: consumer, timeoutMs: 180_000 });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/Tests:\s+2 passed, 2 total/);
+  }, 300_000);
+
   it('after `npm prune --omit=dev` has no generator tool left, and the compiled consumer runs against the fake Logto', async () => {
     ok(await run('npm', ['prune', '--omit=dev', '--no-audit', '--no-fund'], { cwd: consumer, timeoutMs: 180_000 }), 'npm prune --omit=dev');
     const installed = await readdir(path.join(consumer, 'node_modules'), { recursive: true });
-    const left = [...GENERATOR_TOOLS, ...TESTING_KIT].filter((name) => installed.includes(name));
+    const left = [...GENERATOR_TOOLS, ...TESTING_KIT, 'jest'].filter((name) => installed.includes(name));
     expect(left).toEqual([]);
     expect(installed).toEqual(expect.arrayContaining(['logto-mgmt', 'openapi-fetch']));
 
@@ -331,6 +341,31 @@ const CONSUMER_WRONG = `import { createLogtoManagementClient } from './logto/ind
 
 const client = createLogtoManagementClient({ endpoint: 'http://127.0.0.1:1' } as never);
 await client.users.get({ path: { user_id: 'x' } });
+`;
+
+/** The same consumer test under jest (globals, ESM through --experimental-vm-modules). */
+const CONSUMER_JEST_TEST = `import { startFakeLogto } from 'logto-mgmt-testing';
+import { createLogtoManagementClient } from '../build/logto/index.js';
+
+let logto;
+beforeAll(async () => {
+  logto = await startFakeLogto({ seed: { users: [{ username: 'existing' }] } });
+});
+afterAll(() => logto.close());
+
+test('provisions a user, and a second one with the same name is a 422', async () => {
+  const client = createLogtoManagementClient({ ...logto.credentials, maxRetries: 0 });
+  const created = await client.users.create({ body: { username: 'from_jest' } });
+  expect(created.id).toMatch(/^[a-z0-9]{12}$/);
+  await expect(client.users.create({ body: { username: 'from_jest' } })).rejects.toMatchObject({ status: 422, code: 'user.username_already_in_use' });
+  expect((await client.users.list()).map((user) => user.username).sort()).toEqual(['existing', 'from_jest']);
+});
+
+test('a 429 from the fake reaches the caller with its Retry-After', async () => {
+  const client = createLogtoManagementClient({ ...logto.credentials, maxRetries: 0 });
+  logto.enqueueFault({ type: 'rate-limit', retryAfter: 2 }, { match: { operationId: 'ListUsers' } });
+  await expect(client.users.list()).rejects.toMatchObject({ status: 429, retryAfterMs: 2000 });
+});
 `;
 
 /** A consumer's own test of its provisioning code, with node:test and the packed kit. */

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createDebugLog, formatDebugLine, redact, withDebug } from '../../runtime/logging/debug-log.js';
 import { RateLimiter } from '../../runtime/limits/rate-limit.js';
@@ -32,21 +34,36 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(value, NOW)).toBe(ms);
   });
 
-  // HTTP-dates are GMT whatever the machine's zone: read them under zones off UTC (Node
-  // re-reads TZ when it is assigned), so this holds on any CI machine, not only under TZ=UTC.
+  // HTTP-dates are GMT whatever the machine's zone: read them under zones off UTC, so this
+  // holds on any CI machine, not only under TZ=UTC. Node re-reads TZ when it is assigned, but
+  // only in a main thread (a worker thread, as Stryker's runner uses, keeps its zone): where
+  // the assignment does not take, the same reads run in a child process started in the zone.
+  const DATES: Array<[string, number]> = [
+    ['Thu Nov 26 12:00:02 2026', 2000],
+    ['Thu, 26 Nov 2026 12:00:30 GMT', 30_000],
+    ['Thursday, 26-Nov-26 12:00:05 GMT', 5000],
+  ];
   it.each(['America/New_York', 'Asia/Kolkata', 'UTC'])('reads every HTTP-date form as GMT with TZ=%s', (zone) => {
     const previous = process.env.TZ;
     process.env.TZ = zone;
     try {
-      if (zone !== 'UTC') expect(new Date(NOW).getTimezoneOffset()).not.toBe(0);
-      expect(parseRetryAfter('Thu Nov 26 12:00:02 2026', NOW)).toBe(2000);
-      expect(parseRetryAfter('Thu, 26 Nov 2026 12:00:30 GMT', NOW)).toBe(30_000);
-      expect(parseRetryAfter('Thursday, 26-Nov-26 12:00:05 GMT', NOW)).toBe(5000);
+      const took = zone === 'UTC' || new Date(NOW).getTimezoneOffset() !== 0;
+      const read = took ? { offset: new Date(NOW).getTimezoneOffset(), values: DATES.map(([value]) => parseRetryAfter(value, NOW)) } : readInChildProcess(zone);
+      if (zone !== 'UTC') expect(read.offset).not.toBe(0);
+      expect(read.values).toEqual(DATES.map(([, ms]) => ms));
     } finally {
       if (previous === undefined) delete process.env.TZ;
       else process.env.TZ = previous;
     }
   });
+
+  function readInChildProcess(zone: string): { offset: number; values: Array<number | undefined> } {
+    const module = pathToFileURL(fileURLToPath(new URL('../../runtime/limits/retry.ts', import.meta.url))).href;
+    const script = `import { parseRetryAfter } from ${JSON.stringify(module)};
+console.log(JSON.stringify({ offset: new Date(${NOW}).getTimezoneOffset(), values: ${JSON.stringify(DATES.map(([value]) => value))}.map((value) => parseRetryAfter(value, ${NOW})) }));`;
+    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { ...process.env, TZ: zone }, encoding: 'utf8' });
+    return JSON.parse(output);
+  }
 
   it.each([null, undefined, '', '-1', 'soon', '1e3', '0x10', 'Thu, 99 Foo 2026 GMT'])('ignores %j (falls back to backoff)', (value) => {
     expect(parseRetryAfter(value, NOW)).toBeUndefined();

@@ -1,15 +1,13 @@
 /**
  * The pinned spec as a validator: which operation a request is (method + path template), is
- * the request valid (parameters and body, with openapi-backend's Ajv and Logto's schema
- * quirks), and is a response valid. Built once per process and shared by every fake in it;
- * openapi-backend compiles each operation's validators on first use (`quick`), so a test
- * that calls five operations pays for five.
+ * the request valid (parameters and body, with Logto's schema quirks), and is a response
+ * valid. Built once per process and shared by every fake in it; each operation's validators
+ * are compiled with Ajv on first use, so a test that calls five operations pays for five.
  */
-import type { ErrorObject } from 'ajv';
-import { OpenAPIBackend, type Operation } from 'openapi-backend';
 import { invalidInput, type LogtoErrorBody } from '../http/responses.js';
-import { operationSecurity, specDocument, type SpecDocument, type SpecOperation } from '../spec/spec-document.js';
-import { addLogtoFormats, formatsIn, logtoRegExp } from './logto-schema-rules.js';
+import { HTTP_METHODS, operationSecurity, specDocument, type Schema, type SpecDocument, type SpecOperation } from '../spec/spec-document.js';
+import { formatsIn } from './logto-schema-rules.js';
+import { ValidatorCompiler, type OperationValidators } from './operation-validators.js';
 import { zodIssues } from './zod-issues.js';
 
 export interface MatchedOperation {
@@ -37,94 +35,98 @@ const SECTIONS: Array<{ prefix: string; where: 'query' | 'body' | 'params' }> = 
   { prefix: '/path', where: 'params' },
 ];
 
+interface SpecEntry {
+  operationId: string;
+  method: string;
+  path: string;
+  /** As requests are checked: required-with-default properties optional (withOptionalDefaults). */
+  operation: SpecOperation & { pathParameters?: Schema[] };
+  /** As the spec has it, for responses. */
+  original: SpecOperation;
+}
+
 interface CompiledOperation {
-  operation: Operation;
+  entry: SpecEntry;
   pattern: RegExp;
   names: string[];
 }
 
 export class SpecValidator {
   readonly document: SpecDocument;
-  readonly #api: OpenAPIBackend;
-  // openapi-backend rebuilds its operation list on every match or lookup by id (tens of ms on
-  // this spec): the fake routes with its own table, built once.
+  readonly #compiler: ValidatorCompiler;
   readonly #byMethod = new Map<string, CompiledOperation[]>();
-  readonly #byId = new Map<string, Operation>();
+  readonly #byId = new Map<string, SpecEntry>();
+  readonly #validators = new Map<string, OperationValidators>();
 
-  private constructor(document: SpecDocument, api: OpenAPIBackend) {
+  private constructor(document: SpecDocument) {
     this.document = document;
-    this.#api = api;
-    for (const operation of api.getOperations()) {
-      const names: string[] = [];
-      const source = operation.path.replace(/[.+*?^$()[\]|\\]/g, '\\$&').replace(/\{([^}]+)\}/g, (_, name: string) => {
-        names.push(name);
-        return '([^/]+)';
-      });
-      const method = operation.method.toUpperCase();
-      const list = this.#byMethod.get(method) ?? [];
-      list.push({ operation, pattern: new RegExp(`^${source}$`), names });
-      this.#byMethod.set(method, list);
-      if (operation.operationId) this.#byId.set(operation.operationId, operation);
+    const relaxed = withOptionalDefaults(document);
+    this.#compiler = new ValidatorCompiler(relaxed, formatsIn(document));
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const method of HTTP_METHODS) {
+        const original = item[method] as SpecOperation | undefined;
+        if (!original?.operationId) continue;
+        const operation = { ...(relaxed.paths[path][method] as SpecOperation), pathParameters: item.parameters as Schema[] | undefined };
+        const entry: SpecEntry = { operationId: original.operationId, method: method.toUpperCase(), path, operation, original };
+        const names: string[] = [];
+        const source = path.replace(/[.+*?^$()[\]|\\]/g, '\\$&').replace(/\{([^}]+)\}/g, (_, name: string) => {
+          names.push(name);
+          return '([^/]+)';
+        });
+        const list = this.#byMethod.get(entry.method) ?? [];
+        list.push({ entry, pattern: new RegExp(`^${source}$`), names });
+        this.#byMethod.set(entry.method, list);
+        this.#byId.set(entry.operationId, entry);
+      }
     }
     // A literal segment wins over a parameter (`/users/roles` before `/users/{userId}`).
     for (const list of this.#byMethod.values()) list.sort((a, b) => a.names.length - b.names.length);
   }
 
   static async create(document: SpecDocument = specDocument()): Promise<SpecValidator> {
-    const formats = formatsIn(document);
-    const api = new OpenAPIBackend({
-      definition: withOptionalDefaults(document) as never,
-      strict: false,
-      validate: true,
-      quick: true,
-      // allErrors: zod reports every issue; verbose: the issues name what was received.
-      ajvOpts: { code: { regExp: logtoRegExp as never }, validateSchema: false, allErrors: true, verbose: true } as never,
-      customizeAjv: (ajv) => addLogtoFormats(ajv as never, formats) as never,
-    });
-    await api.init();
-    return new SpecValidator(document, api);
+    return new SpecValidator(document);
   }
 
   /** Every operation of the spec. */
   operations(): Array<{ method: string; path: string; operation: SpecOperation }> {
-    return [...this.#byId.values()].map((operation) => ({ method: operation.method.toUpperCase(), path: operation.path, operation: operation as unknown as SpecOperation }));
+    return [...this.#byId.values()].map((entry) => ({ method: entry.method, path: entry.path, operation: entry.original }));
   }
 
   match(method: string, path: string): MatchedOperation | undefined {
-    for (const { operation, pattern, names } of this.#byMethod.get(method.toUpperCase()) ?? []) {
+    for (const { entry, pattern, names } of this.#byMethod.get(method.toUpperCase()) ?? []) {
       const found = pattern.exec(path);
       if (!found) continue;
       const params = Object.fromEntries(names.map((name, index) => [name, safeDecode(found[index + 1])]));
-      const specOperation = operation as unknown as SpecOperation;
-      return { operation: specOperation, template: operation.path, method: method.toUpperCase(), params, security: operationSecurity(this.document, specOperation) };
+      return { operation: entry.original, template: entry.path, method: entry.method, params, security: operationSecurity(this.document, entry.original) };
     }
     return undefined;
   }
 
   /**
-   * Compiles the request validators of these operations now (each takes tens of ms, once per
+   * Compiles the validators of these operations now (each takes tens of ms, once per
    * process) instead of on their first request: for tests with tight client timeouts.
    */
   precompile(operationIds: Iterable<string> | 'all'): void {
-    for (const id of operationIds === 'all' ? this.#byId.keys() : operationIds) this.#requestValidators(id);
+    for (const id of operationIds === 'all' ? this.#byId.keys() : operationIds) this.#validatorsOf(id);
   }
 
-  #requestValidators(operationId: string): void {
-    const validator = this.#api.validator as unknown as { requestValidators: Record<string, unknown>; buildRequestValidatorsForOperation(operation: Operation): unknown };
-    const operation = this.#byId.get(operationId);
-    if (!operation) throw new Error(`logto-mgmt-testing: no operation ${operationId} in the spec`);
-    // Built from our own operation object: openapi-backend's lookup by id rebuilds its list.
-    validator.requestValidators[operationId] ??= validator.buildRequestValidatorsForOperation(operation);
+  #validatorsOf(operationId: string): OperationValidators {
+    const existing = this.#validators.get(operationId);
+    if (existing) return existing;
+    const entry = this.#byId.get(operationId);
+    if (!entry) throw new Error(`logto-mgmt-testing: no operation ${operationId} in the spec`);
+    const validators = this.#compiler.compile(entry.operation, entry.original);
+    this.#validators.set(operationId, validators);
+    return validators;
   }
 
   /** Logto's 400 `guard.invalid_input` body when the request breaks the spec, else undefined. */
   checkRequest(matched: MatchedOperation, request: ValidatedRequest): LogtoErrorBody | undefined {
-    this.#requestValidators(matched.operation.operationId);
-    const result = this.#api.validateRequest(request as never, matched.operation as unknown as Operation);
-    if (result.valid || !result.errors?.length) return undefined;
+    const found = this.#validatorsOf(matched.operation.operationId).request({ path: matched.params, query: request.query, headers: request.headers, body: request.body });
+    if (found.length === 0) return undefined;
     // Logto's zod query guards drop parameters they do not declare; so does the fake.
     const declared = new Set((matched.operation.parameters ?? []).filter((parameter) => parameter.in === 'query').map((parameter) => parameter.name as string));
-    const reported = (result.errors as ErrorObject[]).filter((error) => {
+    const reported = found.filter((error) => {
       if (error.instancePath === '/query' && error.keyword === 'additionalProperties') return declared.has((error.params as { additionalProperty: string }).additionalProperty);
       const name = /^\/query\/([^/]+)/.exec(error.instancePath)?.[1];
       return name === undefined || declared.has(name.replace(/~1/g, '/').replace(/~0/g, '~'));
@@ -142,10 +144,8 @@ export class SpecValidator {
 
   /** What is wrong with a response body for this operation and status (empty: valid). */
   checkResponse(operationId: string, status: number, body: unknown): string[] {
-    const operation = this.#byId.get(operationId);
-    if (!operation) return [`no operation ${operationId} in the spec`];
-    const result = this.#api.validateResponse(body, operation, status);
-    return (result.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message}${error.params ? ` ${JSON.stringify(error.params)}` : ''}`);
+    if (!this.#byId.has(operationId)) return [`no operation ${operationId} in the spec`];
+    return this.#validatorsOf(operationId).response(status, body).map((error) => `${error.instancePath || '/'} ${error.message}${error.params ? ` ${JSON.stringify(error.params)}` : ''}`);
   }
 }
 
