@@ -134,6 +134,124 @@ describe('diffSchemas edges', () => {
         { kind: 'variant-added', breaking: false, location: 'body' },
       ],
     },
+    {
+      name: 'reads number literals: several digits, a sign and decimals',
+      direction: 'response' as const,
+      given: [object({ a: { type: 'number', format: '12' }, b: { type: 'number', format: '-1.25' }, c: { type: 'number', format: '7' } }), object({ a: { type: 'number', format: '13' }, b: { type: 'number', format: '-1.26' }, c: { type: 'number', format: '8' } })],
+      want: [
+        { kind: 'type-changed', breaking: true, location: 'body/a' },
+        { kind: 'type-changed', breaking: true, location: 'body/b' },
+        { kind: 'type-changed', breaking: true, location: 'body/c' },
+      ],
+    },
+    {
+      name: 'reads string and null literals, and not a format on other types or one that is no JSON value',
+      direction: 'response' as const,
+      given: [
+        object({ s: { type: 'string', format: '"a"' }, n: { type: 'string', format: 'null' }, i: { type: 'integer', format: '5' }, x: { type: 'string', format: '1.' } }),
+        object({ s: { type: 'string', format: '"b"' }, n: { type: 'string', format: '"null"' }, i: { type: 'integer', format: '6' }, x: { type: 'string', format: '2.' } }),
+      ],
+      want: [
+        { kind: 'type-changed', breaking: true, location: 'body/s' },
+        { kind: 'type-changed', breaking: true, location: 'body/n' },
+      ],
+    },
+    {
+      name: 'request: a literal that became a plain type, and a plain type that became an enum',
+      direction: 'request' as const,
+      given: [object({ a: { type: 'string', format: '"x"' }, b: { type: 'string' } }), object({ a: { type: 'string' }, b: { type: 'string', enum: ['y', 'z'] } })],
+      want: [
+        { kind: 'type-changed', breaking: false, location: 'body/a' },
+        { kind: 'type-changed', breaking: true, location: 'body/b' },
+      ],
+    },
+    {
+      name: 'response: a literal that became a plain type, and a plain type that became an enum',
+      direction: 'response' as const,
+      given: [object({ a: { type: 'string', format: '"x"' }, b: { type: 'string' } }), object({ a: { type: 'string' }, b: { type: 'string', enum: ['y', 'z'] } })],
+      want: [
+        { kind: 'type-changed', breaking: true, location: 'body/a' },
+        { kind: 'type-changed', breaking: false, location: 'body/b' },
+      ],
+    },
+    {
+      name: 'nullable gained and lost, in a request',
+      direction: 'request' as const,
+      given: [object({ a: { type: 'string' }, b: { type: 'string', nullable: true }, e: { enum: ['x'] } }), object({ a: { type: 'string', nullable: true }, b: { type: 'string' }, e: { enum: ['x'], nullable: true } })],
+      want: [
+        { kind: 'nullable-changed', breaking: false, location: 'body/a' },
+        { kind: 'nullable-changed', breaking: true, location: 'body/b' },
+        { kind: 'nullable-changed', breaking: false, location: 'body/e' },
+      ],
+    },
+    {
+      name: 'nullable gained and lost, in a response',
+      direction: 'response' as const,
+      given: [object({ a: { type: 'string' }, b: { type: 'string', nullable: true } }), object({ a: { type: 'string', nullable: true }, b: { type: 'string' } })],
+      want: [
+        { kind: 'nullable-changed', breaking: true, location: 'body/a' },
+        { kind: 'nullable-changed', breaking: false, location: 'body/b' },
+      ],
+    },
+    {
+      name: 'a schema gained and lost, in each direction, with its type named',
+      direction: 'request' as const,
+      given: [object({ a: { description: 'any' }, b: { type: 'array', items: {} } }), object({ a: { type: 'integer' }, b: { description: 'any' } })],
+      want: [
+        { kind: 'schema-added', breaking: true, location: 'body/a' },
+        { kind: 'schema-removed', breaking: false, location: 'body/b' },
+      ],
+    },
+    {
+      name: 'a schema gained and lost in a response, and one without a type',
+      direction: 'response' as const,
+      given: [object({ a: {}, b: { type: 'string' } }), object({ a: { format: 'uuid' }, b: {} })],
+      want: [
+        { kind: 'schema-added', breaking: false, location: 'body/a' },
+        { kind: 'schema-removed', breaking: true, location: 'body/b' },
+      ],
+    },
+    {
+      name: 'a split object merged back into one: fields required only where every variant requires them',
+      direction: 'request' as const,
+      given: [
+        { oneOf: [object({ type: { type: 'string', format: '"a"' }, v: { type: 'string' }, w: { type: 'string' } }, ['type', 'v', 'w']), object({ type: { type: 'string', format: '"b"' }, v: { type: 'string' } }, ['type', 'v'])], nullable: true },
+        { ...object({ type: { type: 'string', enum: ['a', 'b'] }, v: { type: 'string' }, w: { type: 'string' } }, ['type', 'v']), nullable: true },
+      ],
+      want: [{ kind: 'variant-removed', breaking: false, location: 'body' }],
+    },
+    {
+      name: 'a union of an object and a string is not merged: its variants are compared',
+      direction: 'response' as const,
+      given: [{ oneOf: [object({ a: { type: 'string' } }), { type: 'string' }] }, object({ a: { type: 'number' } })],
+      want: [
+        { kind: 'type-changed', breaking: true, location: 'body/oneOf(object)/a' },
+        { kind: 'variant-removed', breaking: true, location: 'body' },
+      ],
+    },
+    {
+      name: 'variants removed and added by type when more than one is left on a side',
+      direction: 'response' as const,
+      given: [{ oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] }, { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }, { type: 'object', properties: {} }] }],
+      want: [
+        { kind: 'variant-removed', breaking: true, location: 'body' },
+        { kind: 'variant-removed', breaking: true, location: 'body' },
+        { kind: 'variant-added', breaking: false, location: 'body' },
+        { kind: 'variant-added', breaking: false, location: 'body' },
+      ],
+    },
+    {
+      name: 'a oneOf whose branches are objects is no enum, even with literal fields',
+      direction: 'response' as const,
+      given: [{ oneOf: [object({ k: { type: 'string', format: '"a"' } }), { type: 'string', format: '"b"' }] }, { oneOf: [object({ k: { type: 'string', format: '"a"' } }), { type: 'string', format: '"c"' }] }],
+      want: [{ kind: 'type-changed', breaking: true, location: 'body' }],
+    },
+    {
+      name: 'an allOf member without properties adds its type, one that is no object is skipped',
+      direction: 'response' as const,
+      given: [{ allOf: [{ type: 'object' }, true, { properties: { a: { type: 'string' } } }] }, { allOf: [{ type: 'array', items: {} }] }],
+      want: [{ kind: 'type-changed', breaking: true, location: 'body' }],
+    },
   ])('$name', ({ direction, given, want }) => {
     expect(diff(direction, given[0], given[1])).toEqual(want);
     // The sentences the change report shows (reviewed in the snapshot).
