@@ -2,19 +2,32 @@
 // (a condition, an operator, a string…) and runs the tests that cover it; a mutant the tests
 // do not notice is a behaviour no test pins. Summary: MUTATION.md (scripts/mutation-summary.ts).
 //
-// Two scopes, each with the tests that exercise it and its own incremental file, so a rerun
+// Three scopes, each with the tests that exercise it and its own incremental file, so a rerun
 // of one scope only tests the mutants whose code or covering tests changed since its last run:
-//   MUTATION_SCOPE=runtime  runtime/**            against test/runtime + test/redis
-//   MUTATION_SCOPE=changes  generator/changes/**  against the change-tracking tests
+//   MUTATION_SCOPE=runtime  runtime/** but store/   against test/runtime
+//   MUTATION_SCOPE=store    runtime/store/**        against test/redis and the store's unit tests
+//   MUTATION_SCOPE=changes  generator/changes/**    against the change-tracking tests
+// runtime/ is split in two because the Redis suites (real redis-server, several processes,
+// outages held for seconds) reach the client, transport and limiter code too: with them in,
+// every mutant there ran seconds of Redis tests that the unit suites already cover.
 // Narrow a run with `--mutate 'runtime/pagination/**/*.ts'` and, for a shorter initial run,
 // MUTATION_TESTS='test/runtime/pagination*.test.ts,…' (globs of test files).
 const scopes = {
-  runtime: { mutate: ['runtime/**/*.ts'], tests: ['test/runtime/**/*.test.ts', 'test/redis/**/*.test.ts'] },
+  runtime: { mutate: ['runtime/**/*.ts', '!runtime/store/**/*.ts'], tests: ['test/runtime/**/*.test.ts'] },
+  store: { mutate: ['runtime/store/**/*.ts'], tests: ['test/redis/**/*.test.ts', 'test/runtime/fallback-share.test.ts', 'test/runtime/rate-limit.test.ts', 'test/runtime/auth.test.ts', 'test/runtime/secrets.test.ts', 'test/runtime/limit-defaults.test.ts'] },
   changes: {
     mutate: ['generator/changes/**/*.ts'],
-    // The suites that call diffSpecs and the change report directly; the rest of
-    // test/generator reaches this code only through whole generations (seconds per mutant).
-    tests: ['test/generator/diff-specs.test.ts', 'test/generator/breaking-rules.test.ts', 'test/generator/schema-diff-edges.test.ts', 'test/generator/track-changes.test.ts'],
+    // The suites that call diffSpecs, the change report and the release helpers directly, and
+    // the two that run whole generations through them (track-changes, version-bump); the rest
+    // of test/generator reaches this code only through whole generations (seconds per mutant).
+    tests: [
+      'test/generator/diff-specs.test.ts',
+      'test/generator/breaking-rules.test.ts',
+      'test/generator/schema-diff-edges.test.ts',
+      'test/generator/diff-completeness.test.ts',
+      'test/generator/version-bump.test.ts',
+      'test/generator/track-changes.test.ts',
+    ],
   },
 };
 const scopeName = process.env.MUTATION_SCOPE ?? 'runtime';
