@@ -25,6 +25,8 @@ const scopes = {
       'test/generator/breaking-rules.test.ts',
       'test/generator/schema-diff-edges.test.ts',
       'test/generator/diff-completeness.test.ts',
+      'test/generator/change-report.test.ts',
+      'test/generator/diff-docs.test.ts',
       'test/generator/version-bump.test.ts',
       'test/generator/track-changes.test.ts',
     ],

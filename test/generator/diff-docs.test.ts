@@ -1,0 +1,133 @@
+/**
+ * diffDocumentation on small specs, one kind of wording change each: operation summaries and
+ * descriptions, parameters, bodies and responses field by field ($refs, items, maps, unions),
+ * examples (key order is no change), deprecation both ways, tags; and what it must skip.
+ */
+import { describe, expect, it } from 'vitest';
+import { diffDocumentation } from '../../generator/changes/diff-docs.js';
+
+type Node = Record<string, any>;
+const operation = (fields: Node = {}): Node => ({ operationId: 'GetThing', tags: ['Things'], summary: 'Get a thing', responses: {}, ...fields });
+const spec = (op: Node, extra: Node = {}, pathItem: Node = {}): Node => ({ openapi: '3.0.1', paths: { '/api/things/{id}': { ...pathItem, get: op } }, ...extra });
+const brief = (before: Node, after: Node) => diffDocumentation(before, after).map(({ kind, location, message }) => ({ kind, location, message }));
+
+describe('diffDocumentation', () => {
+  it('operation words: added, removed, changed, with long text cut and whitespace collapsed', () => {
+    const long = `${'word '.repeat(30)}end`;
+    expect(brief(spec(operation({ description: 'old\n  text', title: 'T' })), spec(operation({ summary: 'Get one thing', description: long })))).toEqual([
+      { kind: 'documentation-changed', location: 'summary', message: 'summary changed from "Get a thing" to "Get one thing"' },
+      { kind: 'documentation-changed', location: 'description', message: `description changed from "old text" to ${JSON.stringify(`${'word '.repeat(30).slice(0, 77)}…`)}` },
+      { kind: 'documentation-changed', location: 'title', message: 'title removed (was "T")' },
+    ]);
+    expect(brief(spec(operation({ summary: undefined })), spec(operation({ summary: 'New' })))).toEqual([{ kind: 'documentation-changed', location: 'summary', message: 'summary added: "New"' }]);
+  });
+
+  it('names the operation as in the new spec', () => {
+    const [change] = diffDocumentation(spec(operation()), spec(operation({ summary: 'Other' })));
+    expect(change.operation).toEqual({ operationId: 'GetThing', method: 'GET', path: '/api/things/{id}', tag: 'Things', summary: 'Other' });
+  });
+
+  it('an operation no longer deprecated is reported here; newly deprecated is the change report’s', () => {
+    expect(brief(spec(operation({ deprecated: true })), spec(operation()))).toEqual([{ kind: 'documentation-changed', location: 'deprecated', message: 'no longer deprecated' }]);
+    expect(brief(spec(operation()), spec(operation({ deprecated: true })))).toEqual([]);
+  });
+
+  it('parameters, path-level ones and $refs included: words, deprecation, examples and their schema', () => {
+    const components = (description: string) => ({ components: { parameters: { Id: { name: 'id', in: 'path', required: true, description, schema: { type: 'string' } } } } });
+    const before = spec(
+      operation({ parameters: [{ name: 'page', in: 'query', description: 'Page', example: 1, schema: { type: 'integer', description: 'n' } }, { name: 'gone', in: 'query' }] }),
+      components('Id'),
+      { parameters: [{ $ref: '#/components/parameters/Id' }] },
+    );
+    const after = spec(
+      operation({ parameters: [{ name: 'page', in: 'query', description: 'Page number', deprecated: true, example: 2, schema: { type: 'integer', description: 'm' } }, { name: 'new', in: 'query', description: 'x' }] }),
+      components('The id'),
+      { parameters: [{ $ref: '#/components/parameters/Id' }] },
+    );
+    expect(brief(before, after)).toEqual([
+      { kind: 'documentation-changed', location: 'path/id/description', message: 'description changed from "Id" to "The id"' },
+      { kind: 'documentation-changed', location: 'query/page/description', message: 'description changed from "Page" to "Page number"' },
+      { kind: 'deprecated', location: 'query/page', message: 'now deprecated' },
+      { kind: 'documentation-changed', location: 'query/page/example', message: 'example changed' },
+      { kind: 'documentation-changed', location: 'query/page/description', message: 'description changed from "n" to "m"' },
+    ]);
+  });
+
+  it('bodies and responses field by field: properties, items, maps, unions of the same length, $refs', () => {
+    const schemas = (description: string) => ({ components: { schemas: { Tag: { type: 'object', description, properties: { 'a/b': { type: 'string', deprecated: description === 'new' } } } } } });
+    const body = (d: string) => ({
+      description: `body ${d}`,
+      content: {
+        'application/json': {
+          schema: {
+            type: 'object',
+            properties: {
+              name: { type: 'string', description: `name ${d}` },
+              list: { type: 'array', items: { type: 'string', title: `item ${d}` } },
+              map: { type: 'object', additionalProperties: { type: 'string', description: `value ${d}` } },
+              either: { oneOf: [{ type: 'string', description: `first ${d}` }, { type: 'number' }] },
+              uneven: { anyOf: d === 'old' ? [{ type: 'string', description: 'x' }] : [{ type: 'string', description: 'y' }, { type: 'number' }] },
+              tag: { $ref: '#/components/schemas/Tag' },
+              ...(d === 'old' ? { dropped: { type: 'string', description: 'd' } } : { added: { type: 'string', description: 'a' } }),
+            },
+          },
+        },
+        'multipart/form-data': { schema: { type: 'object', description: `form ${d}` }, examples: d === 'old' ? undefined : { a: { value: 1 } } },
+      },
+    });
+    const before = spec(operation({ requestBody: body('old'), responses: { '200': { description: 'OK', content: { 'application/json': { schema: { $ref: '#/components/schemas/Tag' } } } } } }), schemas('old'));
+    const after = spec(operation({ requestBody: body('new'), responses: { '200': { description: 'Done', content: { 'application/json': { schema: { $ref: '#/components/schemas/Tag' } } } }, '404': { description: 'new' } } }), schemas('new'));
+    expect(brief(before, after)).toEqual([
+      { kind: 'documentation-changed', location: 'requestBody/description', message: 'description changed from "body old" to "body new"' },
+      { kind: 'documentation-changed', location: 'requestBody/name/description', message: 'description changed from "name old" to "name new"' },
+      { kind: 'documentation-changed', location: 'requestBody/list/[]/title', message: 'title changed from "item old" to "item new"' },
+      { kind: 'documentation-changed', location: 'requestBody/map/{}/description', message: 'description changed from "value old" to "value new"' },
+      { kind: 'documentation-changed', location: 'requestBody/either/oneOf[0]/description', message: 'description changed from "first old" to "first new"' },
+      { kind: 'documentation-changed', location: 'requestBody/tag/description', message: 'description changed from "old" to "new"' },
+      { kind: 'deprecated', location: 'requestBody/tag/a~1b', message: 'now deprecated' },
+      { kind: 'documentation-changed', location: 'requestBody/multipart~1form-data/examples', message: 'examples added' },
+      { kind: 'documentation-changed', location: 'requestBody/multipart~1form-data/description', message: 'description changed from "form old" to "form new"' },
+      { kind: 'documentation-changed', location: 'responses/200/description', message: 'description changed from "OK" to "Done"' },
+      { kind: 'documentation-changed', location: 'responses/200/description', message: 'description changed from "old" to "new"' },
+      { kind: 'deprecated', location: 'responses/200/a~1b', message: 'now deprecated' },
+    ]);
+  });
+
+  it('examples: key order is no change; removed and added are named', () => {
+    const withExample = (example: unknown) => spec(operation({ parameters: [{ name: 'q', in: 'query', ...(example === undefined ? {} : { example }) }] }));
+    expect(brief(withExample({ a: 1, b: 2 }), withExample({ b: 2, a: 1 }))).toEqual([]);
+    expect(brief(withExample({ a: 1 }), withExample(undefined))).toEqual([{ kind: 'documentation-changed', location: 'query/q/example', message: 'example removed' }]);
+    expect(brief(withExample(undefined), withExample('x'))).toEqual([{ kind: 'documentation-changed', location: 'query/q/example', message: 'example added' }]);
+  });
+
+  it('a field no longer deprecated, and a recursive schema walked once (its $ref is not entered again)', () => {
+    const tree = (description: string, deprecated: boolean) => ({
+      components: { schemas: { Node: { type: 'object', description, properties: { child: { $ref: '#/components/schemas/Node' }, flag: { type: 'boolean', deprecated } } } } },
+    });
+    const op = operation({ responses: { '200': { description: 'OK', content: { 'application/json': { schema: { $ref: '#/components/schemas/Node' } } } } } });
+    expect(brief(spec(op, tree('a', true)), spec(op, tree('b', false)))).toEqual([
+      { kind: 'documentation-changed', location: 'responses/200/description', message: 'description changed from "a" to "b"' },
+      { kind: 'documentation-changed', location: 'responses/200/flag', message: 'no longer deprecated' },
+    ]);
+  });
+
+  it('tags by name, without an operation; a moved or renamed operation and info/servers are skipped', () => {
+    const tags = (description: string) => ({ tags: [{ name: 'Things', description }, { name: 'Only new', description: 'x' }], info: { title: description }, servers: [{ url: description }] });
+    const changes = diffDocumentation(spec(operation(), { ...tags('old'), tags: [{ name: 'Things', description: 'old' }] }), spec(operation(), tags('new')));
+    expect(changes).toEqual([{ kind: 'documentation-changed', location: 'tags/Things/description', message: 'description changed from "old" to "new"' }]);
+    const moved = { openapi: '3.0.1', paths: { '/api/other': { get: operation({ summary: 'Moved' }) } } };
+    expect(brief(spec(operation()), moved)).toEqual([]);
+    const renamed = spec(operation({ operationId: 'GetOther', summary: 'Renamed' }));
+    expect(brief(spec(operation()), renamed)).toEqual([]);
+    // An operation without an operationId is paired by method and path.
+    expect(brief(spec(operation({ operationId: undefined })), spec(operation({ operationId: undefined, summary: 'S' })))).toEqual([
+      { kind: 'documentation-changed', location: 'summary', message: 'summary changed from "Get a thing" to "S"' },
+    ]);
+  });
+
+  it('tolerates specs without paths, tags, responses or bodies on one side', () => {
+    expect(diffDocumentation({}, {})).toEqual([]);
+    expect(brief(spec(operation({ responses: undefined })), spec(operation({ responses: { '200': { description: 'x' } }, requestBody: { description: 'b' } })))).toEqual([]);
+    expect(brief({ paths: { '/x': null } }, { paths: { '/x': { get: null } } })).toEqual([]);
+  });
+});
