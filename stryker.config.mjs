@@ -2,19 +2,30 @@
 // (a condition, an operator, a string…) and runs the tests that cover it; a mutant the tests
 // do not notice is a behaviour no test pins. Summary: MUTATION.md (scripts/mutation-summary.ts).
 //
-// Three scopes, each with the tests that exercise it and its own incremental file, so a rerun
-// of one scope only tests the mutants whose code or covering tests changed since its last run:
-//   MUTATION_SCOPE=runtime  runtime/** but store/   against test/runtime
-//   MUTATION_SCOPE=store    runtime/store/**        against test/redis and the store's unit tests
-//   MUTATION_SCOPE=changes  generator/changes/**    against the change-tracking tests
-// runtime/ is split in two because the Redis suites (real redis-server, several processes,
-// outages held for seconds) reach the client, transport and limiter code too: with them in,
-// every mutant there ran seconds of Redis tests that the unit suites already cover.
-// Narrow a run with `--mutate 'runtime/pagination/**/*.ts'` and, for a shorter initial run,
-// MUTATION_TESTS='test/runtime/pagination*.test.ts,…' (globs of test files).
+// One scope per runtime folder (and the change-tracking code), each with the tests that
+// exercise it and its own incremental file, so each can run on its own (a run of the whole
+// runtime takes hours on two cores) and a rerun only tests the mutants whose code or covering
+// tests changed since that scope's last run:
+//   MUTATION_SCOPE=runtime-pagination  runtime/pagination/**
+//   MUTATION_SCOPE=runtime-limits      runtime/limits/** and runtime/logging/**
+//   MUTATION_SCOPE=runtime-transport   runtime/transport/**
+//   MUTATION_SCOPE=runtime-auth        runtime/auth/**
+//   MUTATION_SCOPE=runtime-client      runtime/client/** and runtime/index.ts
+//   MUTATION_SCOPE=store               runtime/store/**  against test/redis and the store's unit tests
+//   MUTATION_SCOPE=changes             generator/changes/**  against the change-tracking tests
+// The Redis suites (real redis-server, several processes, outages held for seconds) reach the
+// client, transport and limiter code too, but only the store scope runs them: elsewhere the
+// unit suites cover the same lines in a fraction of the time.
+// Narrow a run with `--mutate 'runtime/limits/retry.ts'` and MUTATION_TESTS='test/runtime/retry.test.ts,…'
+// (comma-separated globs of test files).
+const runtimeTests = (...names) => names.map((name) => `test/runtime/${name}.test.ts`);
 const scopes = {
-  runtime: { mutate: ['runtime/**/*.ts', '!runtime/store/**/*.ts'], tests: ['test/runtime/**/*.test.ts'] },
-  store: { mutate: ['runtime/store/**/*.ts'], tests: ['test/redis/**/*.test.ts', 'test/runtime/fallback-share.test.ts', 'test/runtime/rate-limit.test.ts', 'test/runtime/auth.test.ts', 'test/runtime/secrets.test.ts', 'test/runtime/limit-defaults.test.ts'] },
+  'runtime-pagination': { mutate: ['runtime/pagination/**/*.ts'], tests: [...runtimeTests('pagination', 'pagination-boundaries', 'pagination-generated', 'link-header', 'link-header-edges', 'client')] },
+  'runtime-limits': { mutate: ['runtime/limits/**/*.ts', 'runtime/logging/**/*.ts'], tests: runtimeTests('rate-limit', 'retry', 'limit-defaults', 'faults', 'connection-reset') },
+  'runtime-transport': { mutate: ['runtime/transport/**/*.ts'], tests: runtimeTests('faults', 'timeout', 'connection-reset', 'client', 'limit-defaults') },
+  'runtime-auth': { mutate: ['runtime/auth/**/*.ts'], tests: runtimeTests('auth', 'secrets', 'client') },
+  'runtime-client': { mutate: ['runtime/client/**/*.ts', 'runtime/index.ts'], tests: runtimeTests('client', 'options', 'pagination', 'pagination-generated', 'faults', 'limit-defaults') },
+  store: { mutate: ['runtime/store/**/*.ts'], tests: ['test/redis/**/*.test.ts', ...runtimeTests('fallback-share', 'rate-limit', 'auth', 'secrets', 'limit-defaults')] },
   changes: {
     mutate: ['generator/changes/**/*.ts'],
     // The suites that call diffSpecs, the change report and the release helpers directly, and
@@ -27,12 +38,14 @@ const scopes = {
       'test/generator/diff-completeness.test.ts',
       'test/generator/change-report.test.ts',
       'test/generator/diff-docs.test.ts',
+      'test/generator/spec-comparison.test.ts',
+      'test/generator/diff-specs-edges.test.ts',
       'test/generator/version-bump.test.ts',
       'test/generator/track-changes.test.ts',
     ],
   },
 };
-const scopeName = process.env.MUTATION_SCOPE ?? 'runtime';
+const scopeName = process.env.MUTATION_SCOPE ?? 'runtime-pagination';
 const scope = scopes[scopeName];
 if (!scope) throw new Error(`MUTATION_SCOPE must be one of ${Object.keys(scopes).join(', ')}, got ${scopeName}`);
 // Read by vitest.mutation.config.ts in Stryker's test-runner processes, which inherit it.
