@@ -81,6 +81,25 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown(withTick, { ...sides, source: 'https://openapi.logto.io/source.json' })).toMatchSnapshot();
   });
 
+  it('writes only the sections that have rows', () => {
+    const onlyAdded: ChangeReport = { ...empty, operations: { old: 1, new: 2 }, added: [listThings], changes: [addedChange], summary: { ...empty.summary, added: 1, nonBreaking: 1 } };
+    expect(renderMarkdown(onlyAdded, sides).split('\n').slice(6)).toEqual([
+      '**1 operation added, 0 removed, 0 changed; no breaking changes.**',
+      '',
+      '## Added operations (1)',
+      '',
+      '| Operation | Method | Path | Summary |',
+      '| --- | --- | --- | --- |',
+      '| `ListThings` | GET | `/api/things` | List &lt;things> |',
+      '',
+      '',
+    ]);
+    const onlyRemoved: ChangeReport = { ...empty, removed: [oldThing], changes: [removedChange], breaking: [removedChange], summary: { ...empty.summary, removed: 1, breaking: 1 } };
+    expect(renderMarkdown(onlyRemoved, sides).match(/^## .*$/gm)).toEqual(['## Breaking changes (1)', '## Removed operations (1)']);
+    const onlyChanged: ChangeReport = { ...empty, changed: [{ operation: getUser, breaking: false, changes: [pipe] }], changes: [pipe], summary: { ...empty.summary, changed: 1, nonBreaking: 1 } };
+    expect(renderMarkdown(onlyChanged, sides).match(/^##+ .*$/gm)).toEqual(['## Changed operations (1)', '### `GetUser` — GET `/api/users/{userId}`']);
+  });
+
   it('says only the counts when nothing changed', () => {
     const text = renderMarkdown(empty, sides);
     expect(text.split('\n').slice(1)).toEqual(['', '# API changes', '', `From spec \`${'a'.repeat(64)}\` (1 operations) to \`${'b'.repeat(64)}\` (1 operations).`, '', '**No API changes.**', '', '']);
