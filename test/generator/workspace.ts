@@ -1,9 +1,9 @@
 /** Test helpers: throw-away working directories and snapshots of what is on disk. */
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import type { GenerateOptions } from '../../generator/pipeline/generate.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -64,4 +64,21 @@ export async function snapshot(dir: string): Promise<Map<string, { text: string;
 export function quiet(cwd: string, extra: GenerateOptions = {}): GenerateOptions & { lines: string[] } {
   const lines: string[] = [];
   return { cwd, runtimeImport: 'logto-mgmt/runtime', log: (line) => lines.push(line), lines, ...extra };
+}
+
+/**
+ * Generated files equal the committed golden copy byte for byte, file list included.
+ * UPDATE_GOLDEN=1 rewrites the golden copy from them first (then review the diff).
+ */
+export async function expectGolden(files: Map<string, { text: string }>, golden: string): Promise<void> {
+  if (process.env.UPDATE_GOLDEN) {
+    await rm(golden, { recursive: true, force: true });
+    for (const [path, { text }] of files) {
+      await mkdir(join(golden, path, '..'), { recursive: true });
+      await writeFile(join(golden, path), text);
+    }
+  }
+  const expected = await snapshot(golden);
+  expect([...files.keys()].sort()).toEqual([...expected.keys()].sort());
+  for (const [path, { text }] of files) expect(text, path).toBe(expected.get(path)!.text);
 }
