@@ -6,21 +6,19 @@
  * body with Ajv so the report says whose fault it is.
  */
 import { Ajv } from 'ajv';
-import { addLogtoFormats, formatsIn, informalFormats, logtoRegExp } from './logto-schema-rules.js';
+import { sampleNumber, sampleString } from '../../../testing/src/spec/scalar-sample.js';
+import { addLogtoFormats, formatsIn, logtoRegExp } from './logto-schema-rules.js';
 
 type Schema = Record<string, any>;
 export type SpecDocument = { paths: Record<string, Record<string, any>>; components?: Record<string, any>; security?: unknown[] };
 
 export class CannotGenerate extends Error {}
 
-/** Strings tried for a constrained string, in order: each of Logto's patterns accepts one. */
-const STRING_CANDIDATES = ['x', 'a', 'user@example.com', '1', '#abc', '2024-01-01', 'https://example.com', 'a_b', 'x'.repeat(8)];
 
 export class ArgumentGenerator {
   readonly #spec: SpecDocument;
   readonly #ajv: Ajv;
   readonly #validators = new Map<Schema, (value: unknown) => boolean>();
-  readonly #formatCheckers: Record<string, (value: string) => boolean> = informalFormats;
 
   constructor(spec: SpecDocument) {
     this.#spec = spec;
@@ -72,14 +70,6 @@ export class ArgumentGenerator {
   }
 
   /** A string leaf's own constraints (pattern, length, format), without compiling Ajv. */
-  #stringFits(schema: Schema, value: string): boolean {
-    if (schema.minLength !== undefined && value.length < schema.minLength) return false;
-    if (schema.maxLength !== undefined && value.length > schema.maxLength) return false;
-    if (typeof schema.pattern === 'string' && !logtoRegExp(schema.pattern, 'u').test(value)) return false;
-    if (typeof schema.format === 'string' && this.#formatCheckers[schema.format] && !this.#formatCheckers[schema.format](value)) return false;
-    return true;
-  }
-
   #candidate(schema: Schema, where: string, depth: number): unknown {
     if (Array.isArray(schema.enum) && schema.enum.length) return schema.enum[0];
     if (schema.format && typeof schema.format === 'string' && schema.format.startsWith('"')) return JSON.parse(schema.format);
@@ -121,24 +111,14 @@ export class ArgumentGenerator {
         return Array.from({ length: count }, (_, index) => this.value(schema.items ?? {}, `${where}[${index}]`, depth + 1));
       }
       case 'integer':
-      case 'number': {
-        let value = schema.minimum ?? (schema.exclusiveMinimum === true ? 0 : typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum : 0);
-        if (schema.exclusiveMinimum === true || typeof schema.exclusiveMinimum === 'number') value += 1;
-        if (schema.maximum !== undefined && value > schema.maximum) value = schema.maximum;
-        return type === 'integer' ? Math.ceil(value) : value;
-      }
+      case 'number':
+        return sampleNumber(schema, type);
       case 'boolean':
         return false;
       case 'string': {
-        if (schema.format === 'url') return 'https://example.com';
-        if (schema.format === 'empty') return '';
-        if (schema.format === 'date-time') return '2024-01-01T00:00:00.000Z';
-        if (schema.format === 'email') return 'user@example.com';
-        for (const base of STRING_CANDIDATES) {
-          const candidate = schema.minLength && base.length < schema.minLength ? base.padEnd(schema.minLength, base.at(-1)) : base;
-          if (this.#stringFits(schema, candidate)) return candidate;
-        }
-        throw new CannotGenerate(`${where}: no candidate string matches ${JSON.stringify({ pattern: schema.pattern, format: schema.format, minLength: schema.minLength })}`);
+        const value = sampleString(schema);
+        if (value === undefined) throw new CannotGenerate(`${where}: no candidate string matches ${JSON.stringify({ pattern: schema.pattern, format: schema.format, minLength: schema.minLength })}`);
+        return value;
       }
       default:
         // Untyped (any value): a string is the least surprising JSON value.

@@ -5,11 +5,10 @@
  * branch whose value satisfies the whole union (checked with Ajv and Logto's schema quirks).
  */
 import { Ajv } from 'ajv';
-import { addLogtoFormats, formatsIn, informalFormats, logtoRegExp } from '../validation/logto-schema-rules.js';
+import { addLogtoFormats, formatsIn, logtoRegExp } from '../validation/logto-schema-rules.js';
+import { sampleNumber, sampleString } from './scalar-sample.js';
 import { resolveRef, type Schema, type SpecDocument } from './spec-document.js';
 
-/** Strings tried for a constrained string, in order: each of Logto's patterns accepts one. */
-const STRING_CANDIDATES = ['string', 'x', 'a', 'user@example.com', '1', '#abc', '2024-01-01', 'https://example.com', 'a_b', 'x'.repeat(8)];
 
 export class SchemaSampler {
   readonly #document: SpecDocument;
@@ -37,14 +36,6 @@ export class SchemaSampler {
       this.#validators.set(schema, validate);
     }
     return validate(value);
-  }
-
-  #stringFits(schema: Schema, value: string): boolean {
-    if (schema.minLength !== undefined && value.length < schema.minLength) return false;
-    if (schema.maxLength !== undefined && value.length > schema.maxLength) return false;
-    if (typeof schema.pattern === 'string' && !logtoRegExp(schema.pattern, 'u').test(value)) return false;
-    if (typeof schema.format === 'string' && informalFormats[schema.format] && !informalFormats[schema.format](value)) return false;
-    return true;
   }
 
   #candidate(schema: Schema, depth: number, full: boolean): unknown {
@@ -83,25 +74,12 @@ export class SchemaSampler {
       case 'array':
         return Array.from({ length: schema.minItems ?? (full ? 1 : 0) }, () => this.sample(schema.items ?? {}, depth + 1, full));
       case 'integer':
-      case 'number': {
-        let value = typeof schema.minimum === 'number' ? schema.minimum : typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum : 0;
-        if (schema.exclusiveMinimum === true || typeof schema.exclusiveMinimum === 'number') value += 1;
-        if (typeof schema.maximum === 'number' && value > schema.maximum) value = schema.maximum;
-        return type === 'integer' ? Math.ceil(value) : value;
-      }
+      case 'number':
+        return sampleNumber(schema, type);
       case 'boolean':
         return false;
-      case 'string': {
-        if (schema.format === 'url') return 'https://example.com';
-        if (schema.format === 'empty') return '';
-        if (schema.format === 'date-time') return '2026-01-01T00:00:00.000Z';
-        if (schema.format === 'email') return 'user@example.com';
-        for (const base of STRING_CANDIDATES) {
-          const candidate = schema.minLength && base.length < schema.minLength ? base.padEnd(schema.minLength, base.at(-1)) : base;
-          if (this.#stringFits(schema, candidate)) return candidate;
-        }
-        return 'x'.repeat(schema.minLength ?? 1);
-      }
+      case 'string':
+        return sampleString(schema) ?? 'x'.repeat(schema.minLength ?? 1);
       default:
         // Untyped (any JSON value): a nullable-free, harmless choice.
         return schema.nullable ? null : {};
