@@ -21,7 +21,7 @@
 const runtimeTests = (...names) => names.map((name) => `test/runtime/${name}.test.ts`);
 const scopes = {
   'runtime-pagination': { mutate: ['runtime/pagination/**/*.ts'], tests: [...runtimeTests('pagination', 'pagination-boundaries', 'pagination-generated', 'link-header', 'link-header-edges', 'client')] },
-  'runtime-limits': { mutate: ['runtime/limits/**/*.ts', 'runtime/logging/**/*.ts'], tests: runtimeTests('rate-limit', 'retry', 'retry-decisions', 'logging', 'limited-fetch', 'limit-defaults', 'faults', 'connection-reset', 'secrets', 'options') },
+  'runtime-limits': { mutate: ['runtime/limits/**/*.ts', 'runtime/logging/**/*.ts'], tests: runtimeTests('rate-limit', 'rate-limit-edges', 'retry', 'retry-decisions', 'logging', 'limited-fetch', 'limit-defaults', 'faults', 'connection-reset', 'secrets', 'options') },
   'runtime-transport': { mutate: ['runtime/transport/**/*.ts'], tests: runtimeTests('faults', 'timeout', 'connection-reset', 'client', 'limit-defaults') },
   'runtime-auth': { mutate: ['runtime/auth/**/*.ts'], tests: runtimeTests('auth', 'secrets', 'client') },
   'runtime-client': { mutate: ['runtime/client/**/*.ts', 'runtime/index.ts'], tests: runtimeTests('client', 'options', 'pagination', 'pagination-generated', 'faults', 'limit-defaults') },
