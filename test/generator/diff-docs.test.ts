@@ -130,4 +130,42 @@ describe('diffDocumentation', () => {
     expect(brief(spec(operation({ responses: undefined })), spec(operation({ responses: { '200': { description: 'x' } }, requestBody: { description: 'b' } })))).toEqual([]);
     expect(brief({ paths: { '/x': null } }, { paths: { '/x': { get: null } } })).toEqual([]);
   });
+
+  it('skips what exists on one side only, or is no schema object', () => {
+    const withBody = (schema: Node, extraContent: Node = {}) => spec(operation({ requestBody: { content: { 'application/json': { schema }, ...extraContent } } }));
+    // A media type, a property, items, a map or a union only in the new spec: no documentation change of its own.
+    expect(brief(withBody({ type: 'object' }), withBody({ type: 'object', properties: { a: { description: 'a' } } }, { 'text/plain': { example: 'x', schema: { description: 'd' } } }))).toEqual([]);
+    expect(brief(withBody({ type: 'array' }), withBody({ type: 'array', items: { description: 'i' } }))).toEqual([]);
+    expect(brief(withBody({ type: 'object', additionalProperties: true }), withBody({ type: 'object', additionalProperties: { description: 'v' } }))).toEqual([]);
+    expect(brief(withBody({ type: 'object', additionalProperties: [] }), withBody({ type: 'object', additionalProperties: { description: 'v' } }))).toEqual([]);
+    expect(brief(withBody({ type: 'string' }), withBody({ oneOf: [{ description: 'o' }] }))).toEqual([]);
+    // A boolean schema has no words to compare.
+    expect(brief(withBody({ type: 'object', properties: { a: true } }), withBody({ type: 'object', properties: { a: { description: 'now' } } }))).toEqual([]);
+    // Deprecated on both sides is no change; a parameter without a name or place is skipped.
+    const deprecatedParameter = spec(operation({ deprecated: true, parameters: [{ name: 'q', in: 'query', deprecated: true }, { in: 'query', description: 'a' }, null] }), {}, { parameters: null });
+    expect(brief(deprecatedParameter, spec(operation({ deprecated: true, parameters: [{ name: 'q', in: 'query', deprecated: true }, { in: 'query', description: 'b' }] })))).toEqual([]);
+  });
+
+  it('pairs tags by name only, and reads tags that are not a list as none', () => {
+    expect(brief(spec(operation(), { tags: { name: 'x' } }), spec(operation(), { tags: [{ description: 'new' }] }))).toEqual([]);
+    expect(brief(spec(operation(), { tags: [{ description: 'old' }] }), spec(operation(), { tags: 'Users' }))).toEqual([]);
+  });
+
+  it('keys operations without an id by method and path, each on its own', () => {
+    const both = (summary: string) => ({ openapi: '3.0.1', paths: { '/x': { get: { summary, responses: {} }, post: { summary, responses: {} } } } });
+    expect(diffDocumentation(both('a'), both('b')).map((change) => `${change.operation?.operationId} ${change.location}`)).toEqual(['GET /x summary', 'POST /x summary']);
+  });
+
+  it('names the operation with its tag and summary only when they are strings', () => {
+    const [change] = diffDocumentation(spec(operation({ tags: [5], summary: undefined, description: 'a' })), spec(operation({ tags: [5], summary: undefined, description: 'b' })));
+    expect(change.operation).toStrictEqual({ operationId: 'GetThing', method: 'GET', path: '/api/things/{id}' });
+  });
+
+  it('escapes ~ and / in field names, trims quoted text and cuts it only past 80 characters', () => {
+    const field = (description: string) => spec(operation({ requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { 'a~b/c': { description } } } } } } }));
+    expect(brief(field('  padded  '), field('x'.repeat(80)))).toEqual([
+      { kind: 'documentation-changed', location: 'requestBody/a~0b~1c/description', message: `description changed from "padded" to "${'x'.repeat(80)}"` },
+    ]);
+  });
 });
+
