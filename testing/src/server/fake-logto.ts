@@ -296,8 +296,6 @@ export class FakeLogto {
     if (body.error) return sendJson(res, 400, body.error);
     if (this.#validateRequests) {
       const invalid = this.validator.checkRequest(matched, {
-        method: record.method,
-        path: record.path,
         query: request.url.search.slice(1),
         headers: request.headers,
         body: body.value,

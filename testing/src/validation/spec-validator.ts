@@ -20,8 +20,6 @@ export interface MatchedOperation {
 }
 
 export interface ValidatedRequest {
-  method: string;
-  path: string;
   /** Raw query string without `?`. */
   query: string;
   headers: Record<string, string | string[] | undefined>;
