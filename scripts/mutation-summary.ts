@@ -1,7 +1,7 @@
 /**
  * Writes MUTATION.md from Stryker's JSON reports (reports/mutation/<scope>.json, written by
  * `npm run mutation`): the mutation score per source folder, and every surviving mutant with
- * its explanation from reports/equivalent-mutants.json (a mutant no test can tell apart from
+ * its explanation from reports/equivalent-mutants/<folder>.json (a mutant no test can tell apart from
  * the original) or marked "not explained" when it has none.
  *
  *   npx tsx scripts/mutation-summary.ts [--check] [--before DIR --before-label TEXT]
@@ -86,8 +86,14 @@ function mergeReports(reports: Report[]): Report {
 /** `file:line mutator replacement` → why no test can notice it. */
 type Explanations = Record<string, string>;
 
-const explanationsFile = join(root, 'reports', 'equivalent-mutants.json');
-const explanations: Explanations = existsSync(explanationsFile) ? JSON.parse(readFileSync(explanationsFile, 'utf8')) : {};
+// One file per source folder (reports/equivalent-mutants/<folder>.json), merged.
+const explanationsDir = join(root, 'reports', 'equivalent-mutants');
+const explanations: Explanations = Object.assign(
+  {},
+  ...(existsSync(explanationsDir) ? readdirSync(explanationsDir).filter((name) => name.endsWith('.json')).sort() : []).map(
+    (name) => JSON.parse(readFileSync(join(explanationsDir, name), 'utf8')) as Explanations,
+  ),
+);
 const keyOf = (file: string, mutant: Mutant) => `${file}:${mutant.location.start.line} ${mutant.mutatorName} ${oneLine(mutant.replacement ?? '')}`;
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 const cell = (text: string) => oneLine(text).replace(/\|/g, '\\|').slice(0, 120);
@@ -140,7 +146,7 @@ const lines: string[] = [
   'Written by `npm run mutation` (Stryker, `stryker.config.mjs`; this summary: `scripts/mutation-summary.ts`',
   "from Stryker's JSON reports). Score = killed (or timed out) ÷ every mutant that ran or had no",
   "covering test. Mutants in module-level code are left out (`ignoreStatic`: each would run the",
-  'whole suite); explained survivors are in `reports/equivalent-mutants.json`.',
+  'whole suite); explained survivors are in `reports/equivalent-mutants/<folder>.json`.',
   '',
 ];
 const survivorsSection: string[] = [];
