@@ -12,7 +12,8 @@
 //   MUTATION_SCOPE=runtime-auth        runtime/auth/**
 //   MUTATION_SCOPE=runtime-client      runtime/client/** and runtime/index.ts
 //   MUTATION_SCOPE=store               runtime/store/**  against test/redis and the store's unit tests
-//   MUTATION_SCOPE=changes             generator/changes/**  against the change-tracking tests
+//   MUTATION_SCOPE=changes             generator/changes/ diff and report  against their direct tests
+//   MUTATION_SCOPE=changes-release     generator/changes/ release helpers  against whole-generation tests
 // The Redis suites (real redis-server, several processes, outages held for seconds) reach the
 // client, transport and limiter code too, but only the store scope runs them: elsewhere the
 // unit suites cover the same lines in a fraction of the time.
@@ -26,23 +27,18 @@ const scopes = {
   'runtime-auth': { mutate: ['runtime/auth/**/*.ts'], tests: runtimeTests('token-source', 'auth', 'secrets', 'client') },
   'runtime-client': { mutate: ['runtime/client/**/*.ts', 'runtime/index.ts'], tests: runtimeTests('client', 'options', 'pagination', 'pagination-generated', 'faults', 'limit-defaults') },
   store: { mutate: ['runtime/store/**/*.ts'], tests: ['test/redis/**/*.test.ts', ...runtimeTests('fallback-share', 'rate-limit', 'auth', 'secrets', 'limit-defaults')] },
+  // The change-tracking code in two scopes: the diff and the report, against the suites that
+  // call them directly (milliseconds per mutant), and the release helpers, whose tests run whole
+  // generations through them (seconds per mutant).
   changes: {
-    mutate: ['generator/changes/**/*.ts'],
-    // The suites that call diffSpecs, the change report and the release helpers directly, and
-    // the two that run whole generations through them (track-changes, version-bump); the rest
-    // of test/generator reaches this code only through whole generations (seconds per mutant).
-    tests: [
-      'test/generator/diff-specs.test.ts',
-      'test/generator/breaking-rules.test.ts',
-      'test/generator/schema-diff-edges.test.ts',
-      'test/generator/diff-completeness.test.ts',
-      'test/generator/change-report.test.ts',
-      'test/generator/diff-docs.test.ts',
-      'test/generator/spec-comparison.test.ts',
-      'test/generator/diff-specs-edges.test.ts',
-      'test/generator/version-bump.test.ts',
-      'test/generator/track-changes.test.ts',
-    ],
+    mutate: ['diff-schemas', 'diff-specs', 'diff-docs', 'change-report', 'compare-as-generated', 'spec-content'].map((name) => `generator/changes/${name}.ts`),
+    tests: ['diff-specs', 'breaking-rules', 'schema-diff-edges', 'diff-completeness', 'change-report', 'diff-docs', 'spec-comparison', 'diff-specs-edges'].map(
+      (name) => `test/generator/${name}.test.ts`,
+    ),
+  },
+  'changes-release': {
+    mutate: ['track-changes', 'version-bump', 'release-changelog', 'changeset'].map((name) => `generator/changes/${name}.ts`),
+    tests: ['track-changes', 'version-bump', 'release-workflow'].map((name) => `test/generator/${name}.test.ts`),
   },
 };
 const scopeName = process.env.MUTATION_SCOPE ?? 'runtime-pagination';
