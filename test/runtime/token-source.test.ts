@@ -2,16 +2,23 @@
  * The token sources on their own, over real HTTP for the client-credentials one: what it
  * sends, every way a token response can be unusable (each with its message, never the body),
  * rejections with their OAuth error and hint, the missing-scope warning, the debug line,
- * network failures, and what inspect and JSON show. And the caller-provided source.
+ * network failures (and a fetch that rejects with a non-Error or resolves with status 0), the
+ * request timer at and past the timer maximum, the cache on an injected clock, the shared-store
+ * path (what it stores and for how long), and what inspect and JSON show. And the caller-provided source.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ClientCredentialsTokenSource, ProvidedTokenSource } from '../../runtime/auth/token-source.js';
 import { LogtoAuthError } from '../../runtime/transport/errors.js';
+import { MAX_TIMER_MS } from '../../runtime/transport/timeout.js';
+import { SharedTokenCache } from '../../runtime/store/shared-token-cache.js';
+import { MemoryTokenStore } from '../../runtime/store/token-store.js';
 
-let answer: { status: number; body: string } = { status: 200, body: '' };
+/** What the server answers; `delayMs` holds the answer back, `onRequest` runs when a request arrives. */
+let answer: { status: number; body: string; delayMs?: number } = { status: 200, body: '' };
+let onRequest: (() => void) | undefined;
 let received: { headers: IncomingMessage['headers']; body: string }[] = [];
 let endpoint = '';
 const server = createServer((request, response) => {
@@ -19,8 +26,14 @@ const server = createServer((request, response) => {
   request.on('data', (chunk) => (body += chunk));
   request.on('end', () => {
     received.push({ headers: request.headers, body });
-    response.writeHead(answer.status, { 'content-type': 'application/json' });
-    response.end(answer.body);
+    onRequest?.();
+    const { status, body: text, delayMs } = answer;
+    const send = () => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(text);
+    };
+    if (delayMs) setTimeout(send, delayMs);
+    else send();
   });
 });
 beforeAll(async () => {
@@ -30,16 +43,30 @@ beforeAll(async () => {
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 beforeEach(() => {
   received = [];
+  onRequest = undefined;
+});
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 
 const token = (fields: Record<string, unknown>) => ({ status: 200, body: JSON.stringify({ access_token: 'tok-123', expires_in: 3600, token_type: 'Bearer', scope: 'all', ...fields }) });
-function source(options: { authMethod?: 'basic' | 'body'; tokenEndpoint?: string; logger?: { warn(message: string): void; debug?(message: string): void } } = {}) {
+function source(
+  options: {
+    authMethod?: 'basic' | 'body';
+    tokenEndpoint?: string;
+    tokenTimeoutMs?: number;
+    logger?: { warn(message: string): void; debug?(message: string): void };
+    fetch?: typeof globalThis.fetch;
+    now?: () => number;
+    shared?: SharedTokenCache;
+  } = {},
+) {
   const warnings: string[] = [];
   const debug: string[] = [];
   const logger = options.logger ?? { warn: (message: string) => void warnings.push(message), debug: (message: string) => void debug.push(message) };
   const tokens = new ClientCredentialsTokenSource(
-    { tokenEndpoint: options.tokenEndpoint ?? endpoint, clientId: 'app-id', clientSecret: 'app-secret', resource: 'https://default.logto.app/api', scope: 'all', tokenTimeoutMs: 2000, leewaySeconds: 30, authMethod: options.authMethod ?? 'basic' } as never,
-    { fetch, logger },
+    { tokenEndpoint: options.tokenEndpoint ?? endpoint, clientId: 'app-id', clientSecret: 'app-secret', resource: 'https://default.logto.app/api', scope: 'all', tokenTimeoutMs: options.tokenTimeoutMs ?? 2000, leewaySeconds: 30, authMethod: options.authMethod ?? 'basic' } as never,
+    { fetch: options.fetch ?? fetch, logger, ...(options.now && { now: options.now }), ...(options.shared && { shared: options.shared }) },
   );
   return { tokens, warnings, debug };
 }
@@ -72,7 +99,9 @@ describe('ClientCredentialsTokenSource', () => {
     [token({ expires_in: '3600' }), 'answered 200 without a numeric expires_in'],
     [token({ expires_in: 0 }), 'answered 200 without a numeric expires_in'],
     [token({ expires_in: -5 }), 'answered 200 without a numeric expires_in'],
-    [token({ expires_in: 1e400 }), 'answered 200 without a numeric expires_in'],
+    [token({ expires_in: null }), 'answered 200 without a numeric expires_in'],
+    // JSON.parse reads 1e400 as Infinity (JSON.stringify would have written null).
+    [{ status: 200, body: '{"access_token":"tok-123","expires_in":1e400,"token_type":"Bearer","scope":"all"}' }, 'answered 200 without a numeric expires_in'],
     [token({ token_type: 'mac' }), 'answered token_type "mac", expected Bearer'],
     [token({ token_type: 7 }), 'answered token_type 7, expected Bearer'],
   ])('refuses %j', async (response, problem) => {
@@ -111,6 +140,8 @@ describe('ClientCredentialsTokenSource', () => {
       [400, { error: 'invalid_scope', error_description: 5 }, ' was rejected with 400 invalid_scope'],
       [500, {}, ' was rejected with 500'],
       [302, { error: 3 }, ' was rejected with 302'],
+      // 300 is not a 2xx (and not a redirect fetch follows): refused even with a usable token in it.
+      [300, { access_token: 'tok-123', expires_in: 3600, token_type: 'Bearer', scope: 'all' }, ' was rejected with 300'],
     ];
     for (const [status, body, message] of cases) {
       answer = { status, body: JSON.stringify(body) };
@@ -131,12 +162,145 @@ describe('ClientCredentialsTokenSource', () => {
     expect(error.cause).toBeInstanceOf(TypeError);
   });
 
+  it('wraps a fetch that rejects with null or undefined (not an Error) without failing on it', async () => {
+    for (const thrown of [null, undefined]) {
+      const error = await failure(
+        source({
+          fetch: async (url, init) => {
+            await (await fetch(url, init)).text();
+            throw thrown;
+          },
+        }).tokens.getToken(),
+      );
+      expect(error).toBeInstanceOf(LogtoAuthError);
+      expect(error.message).toBe(`Token request to ${endpoint} failed: ${String(thrown)}`);
+    }
+    expect(received).toHaveLength(2);
+  });
+
+  it('refuses a network-error response (status 0) from a fetch that resolves with one', async () => {
+    answer = token({});
+    const error = await failure(
+      source({
+        fetch: async (url, init) => {
+          await (await fetch(url, init)).text();
+          return Response.error();
+        },
+      }).tokens.getToken(),
+    );
+    expect(error).toBeInstanceOf(LogtoAuthError);
+    expect(error.message).toBe(`Token request to ${endpoint} was rejected with 0`);
+    expect(error.status).toBe(0);
+  });
+
+  it('arms a timer of exactly tokenTimeoutMs up to the timer maximum, and none past it', async () => {
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    const ours = (delay: number) => timers.mock.calls.filter((call) => call[1] === delay);
+
+    // Exactly the maximum: armed, and when it fires the request is cut with the timeout error.
+    answer = { ...token({}), delayMs: 200 };
+    const atMax = source({ tokenTimeoutMs: MAX_TIMER_MS }).tokens.getToken();
+    await vi.waitFor(() => expect(received).toHaveLength(1));
+    expect(ours(MAX_TIMER_MS)).toHaveLength(1);
+    (ours(MAX_TIMER_MS)[0]![0] as () => void)();
+    const error = await failure(atMax);
+    expect(error).toBeInstanceOf(LogtoAuthError);
+    expect(error.message).toBe(`Token request to ${endpoint} timed out after ${MAX_TIMER_MS} ms`);
+
+    // Past it: no timer (setTimeout would fire at once, with a TimeoutOverflowWarning), so a slow answer still arrives.
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => void warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      answer = { ...token({}), delayMs: 100 };
+      expect(await source({ tokenTimeoutMs: MAX_TIMER_MS + 1 }).tokens.getToken()).toBe('tok-123');
+      expect(ours(MAX_TIMER_MS + 1)).toHaveLength(0);
+      expect(received).toHaveLength(2);
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((warning) => warning.name === 'TimeoutOverflowWarning')).toEqual([]);
+  });
+
+  it('fetches when nothing is cached even on a clock below zero, and after invalidate', async () => {
+    let clock = -10_000;
+    answer = token({});
+    const { tokens } = source({ now: () => clock });
+    const first = tokens.getToken();
+    expect(first).toBeInstanceOf(Promise);
+    expect(await first).toBe('tok-123');
+    expect(received).toHaveLength(1);
+    // Cached until -10 000 + 3 600 000 - 30 000 (leeway).
+    clock = 3_559_999;
+    expect(tokens.getToken()).toBe('tok-123');
+    tokens.invalidate('tok-123');
+    clock = -5_000;
+    const again = tokens.getToken();
+    expect(again).toBeInstanceOf(Promise);
+    expect(await again).toBe('tok-123');
+    expect(received).toHaveLength(2);
+  });
+
   it('shows neither the secret nor the token in inspect or JSON', async () => {
     answer = token({});
     const { tokens } = source({ logger: { warn() {} } });
     await tokens.getToken();
     expect(inspect(tokens)).toBe('ClientCredentialsTokenSource { clientId: "app-id", resource: "https://default.logto.app/api" }');
     expect(JSON.parse(JSON.stringify(tokens))).toEqual({ clientId: 'app-id', resource: 'https://default.logto.app/api' });
+  });
+});
+
+describe('ClientCredentialsTokenSource with a shared store', () => {
+  const secret = 'app-secret';
+  /** A memory store that records what is stored, with its TTL. */
+  function recordingStore() {
+    const store = new MemoryTokenStore();
+    const sets: { key: string; ttlMs: number }[] = [];
+    const set = store.set.bind(store);
+    store.set = (key, value, ttlMs) => (sets.push({ key, ttlMs }), set(key, value, ttlMs));
+    return { store, sets };
+  }
+  const seed = (store: MemoryTokenStore, accessToken: string, expiresInMs: number) =>
+    new SharedTokenCache({ store, key: 'k', secret }).get(async () => ({ accessToken, scope: 'all', expiresInMs, lifetimeMs: 3_600_000 }), 0);
+
+  it('takes a fresh token from the store without a request', async () => {
+    const { store } = recordingStore();
+    await seed(store, 'from-another-process', 3_600_000);
+    answer = token({});
+    const { tokens } = source({ shared: new SharedTokenCache({ store, key: 'k', secret }) });
+    expect(await tokens.getToken()).toBe('from-another-process');
+    expect(received).toHaveLength(0);
+  });
+
+  it('fetches when the stored token is inside the leeway (30 s), and stores the new one', async () => {
+    const { store, sets } = recordingStore();
+    await seed(store, 'about-to-expire', 20_000);
+    answer = token({});
+    const { tokens } = source({ now: () => 5_000, shared: new SharedTokenCache({ store, key: 'k', secret }) });
+    expect(await tokens.getToken()).toBe('tok-123');
+    expect(received).toHaveLength(1);
+    expect(sets.map((entry) => entry.ttlMs)).toEqual([20_000, 3_600_000]);
+  });
+
+  it('stores what is left of the lifetime counted from the request, and caches it until that minus the leeway', async () => {
+    const { store, sets } = recordingStore();
+    let clock = 1_000_000;
+    onRequest = () => void (clock += 2_000); // the token request takes 2 s
+    answer = token({});
+    const { tokens, warnings } = source({ now: () => clock, shared: new SharedTokenCache({ store, key: 'k', secret }) });
+    expect(await tokens.getToken()).toBe('tok-123');
+    expect(received).toHaveLength(1);
+    expect(warnings).toEqual([]);
+    expect(sets).toEqual([{ key: 'token:k', ttlMs: 3_600_000 - 2_000 }]);
+    // Refresh at 1 000 000 + 3 598 000 - 30 000 (the leeway: less than half the 3600 s lifetime).
+    clock = 4_567_999;
+    expect(tokens.getToken()).toBe('tok-123');
+    clock = 4_568_000;
+    const refreshed = tokens.getToken();
+    expect(refreshed).toBeInstanceOf(Promise);
+    // The store still holds it with plenty left (its TTL runs on the real clock): no new request.
+    expect(await refreshed).toBe('tok-123');
+    expect(received).toHaveLength(1);
   });
 });
 
@@ -160,7 +324,8 @@ describe('ProvidedTokenSource', () => {
     tokens.invalidate('old');
     tokens.getToken(signal);
     tokens.getToken(signal);
-    expect(calls).toEqual([{ signal }, { signal, rejectedToken: 'old' }, { signal }]);
+    // Strict: without a rejected token the context has no rejectedToken key at all.
+    expect(calls).toStrictEqual([{ signal }, { signal, rejectedToken: 'old' }, { signal }]);
     expect(inspect(tokens)).toBe('ProvidedTokenSource {}');
   });
 });
