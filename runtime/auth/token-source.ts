@@ -122,7 +122,6 @@ export class ClientCredentialsTokenSource implements TokenSource {
       const fetched = await this.#fetchToken();
       return this.#keep(fetched.token, fetched.startedAt, fetched.expiresIn * 1000);
     }
-    const startedAt = this.#now();
     const token = await shared.get(
       async () => {
         const fetched = await this.#fetchToken();
@@ -134,7 +133,9 @@ export class ClientCredentialsTokenSource implements TokenSource {
       this.#rejectedToken,
     );
     this.#checkScope(token.scope);
-    return this.#keep(token.accessToken, startedAt, token.expiresInMs, token.lifetimeMs);
+    // expiresInMs is what was left when the token was fetched or read from the store, that is
+    // now: counting it from before the store lookup would take the request's time off twice.
+    return this.#keep(token.accessToken, this.#now(), token.expiresInMs, token.lifetimeMs);
   }
 
   /** Caches `token` until its expiry minus the leeway (at most half its lifetime). */

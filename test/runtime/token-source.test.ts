@@ -292,10 +292,11 @@ describe('ClientCredentialsTokenSource with a shared store', () => {
     expect(received).toHaveLength(1);
     expect(warnings).toEqual([]);
     expect(sets).toEqual([{ key: 'token:k', ttlMs: 3_600_000 - 2_000 }]);
-    // Refresh at 1 000 000 + 3 598 000 - 30 000 (the leeway: less than half the 3600 s lifetime).
-    clock = 4_567_999;
+    // Refresh at 1 002 000 + 3 598 000 - 30 000, as without a store: the token's 3600 s count from
+    // the request, less the leeway (less than half the lifetime); the request's 2 s come off once.
+    clock = 4_569_999;
     expect(tokens.getToken()).toBe('tok-123');
-    clock = 4_568_000;
+    clock = 4_570_000;
     const refreshed = tokens.getToken();
     expect(refreshed).toBeInstanceOf(Promise);
     // The store still holds it with plenty left (its TTL runs on the real clock): no new request.
