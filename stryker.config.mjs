@@ -21,71 +21,40 @@
 // (comma-separated globs of test files).
 const runtimeTests = (...names) => names.map((name) => `test/runtime/${name}.test.ts`);
 const scopes = {
-  "runtime-pagination": {
-    mutate: ["runtime/pagination/**/*.ts"],
-    tests: [...runtimeTests("pagination", "pagination-boundaries", "pagination-generated", "link-header", "link-header-edges", "client")],
-  },
-  "runtime-limits": {
-    mutate: ["runtime/limits/**/*.ts", "runtime/logging/**/*.ts"],
-    tests: runtimeTests(
-      "rate-limit",
-      "rate-limit-edges",
-      "retry",
-      "retry-decisions",
-      "logging",
-      "limited-fetch",
-      "limit-defaults",
-      "faults",
-      "connection-reset",
-      "secrets",
-      "options",
-    ),
-  },
-  "runtime-transport": { mutate: ["runtime/transport/**/*.ts"], tests: runtimeTests("errors", "faults", "timeout", "connection-reset", "client", "limit-defaults") },
-  "runtime-auth": { mutate: ["runtime/auth/**/*.ts"], tests: runtimeTests("token-source", "auth", "secrets", "client") },
-  "runtime-client": {
-    mutate: ["runtime/client/**/*.ts", "runtime/index.ts"],
-    tests: runtimeTests("client", "options", "pagination", "pagination-generated", "faults", "limit-defaults"),
-  },
-  store: { mutate: ["runtime/store/**/*.ts"], tests: ["test/redis/**/*.test.ts", ...runtimeTests("fallback-share", "rate-limit", "auth", "secrets", "limit-defaults")] },
+  'runtime-pagination': { mutate: ['runtime/pagination/**/*.ts'], tests: [...runtimeTests('pagination', 'pagination-boundaries', 'pagination-generated', 'link-header', 'link-header-edges', 'client')] },
+  'runtime-limits': { mutate: ['runtime/limits/**/*.ts', 'runtime/logging/**/*.ts'], tests: runtimeTests('rate-limit', 'rate-limit-edges', 'retry', 'retry-decisions', 'logging', 'limited-fetch', 'limit-defaults', 'faults', 'connection-reset', 'secrets', 'options') },
+  'runtime-transport': { mutate: ['runtime/transport/**/*.ts'], tests: runtimeTests('errors', 'faults', 'timeout', 'connection-reset', 'client', 'limit-defaults') },
+  'runtime-auth': { mutate: ['runtime/auth/**/*.ts'], tests: runtimeTests('token-source', 'auth', 'secrets', 'client') },
+  'runtime-client': { mutate: ['runtime/client/**/*.ts', 'runtime/index.ts'], tests: runtimeTests('client', 'options', 'pagination', 'pagination-generated', 'faults', 'limit-defaults') },
+  store: { mutate: ['runtime/store/**/*.ts'], tests: ['test/redis/**/*.test.ts', ...runtimeTests('fallback-share', 'rate-limit', 'auth', 'secrets', 'limit-defaults')] },
   // The change-tracking code in two scopes: the diff and the report, against the suites that
   // call them directly (milliseconds per mutant), and the release helpers, whose tests run whole
   // generations through them (seconds per mutant).
   changes: {
-    mutate: ["diff-schemas", "diff-specs", "diff-docs", "change-report", "compare-as-generated", "spec-content"].map((name) => `generator/changes/${name}.ts`),
+    mutate: ['diff-schemas', 'diff-specs', 'diff-docs', 'change-report', 'compare-as-generated', 'spec-content'].map((name) => `generator/changes/${name}.ts`),
     tests: [
-      "diff-specs",
-      "breaking-rules",
-      "schema-diff-edges",
-      "schema-diff-resolver",
-      "schema-diff-literals",
-      "schema-diff-unions",
-      "schema-diff-shapes",
-      "diff-completeness",
-      "change-report",
-      "diff-docs",
-      "spec-comparison",
-      "diff-specs-edges",
+      ...['diff-specs', 'breaking-rules', 'diff-completeness', 'change-report', 'diff-docs', 'spec-comparison', 'diff-specs-edges'],
+      ...['schema-diff-edges', 'schema-diff-resolver', 'schema-diff-literals', 'schema-diff-unions', 'schema-diff-shapes'],
     ].map((name) => `test/generator/${name}.test.ts`),
   },
-  "changes-release": {
-    mutate: ["track-changes", "version-bump", "release-changelog", "changeset"].map((name) => `generator/changes/${name}.ts`),
-    tests: ["track-changes", "version-bump", "release-workflow"].map((name) => `test/generator/${name}.test.ts`),
+  'changes-release': {
+    mutate: ['track-changes', 'version-bump', 'release-changelog', 'changeset'].map((name) => `generator/changes/${name}.ts`),
+    tests: ['track-changes', 'version-bump', 'release-workflow'].map((name) => `test/generator/${name}.test.ts`),
   },
 };
-const scopeName = process.env.MUTATION_SCOPE ?? "runtime-pagination";
+const scopeName = process.env.MUTATION_SCOPE ?? 'runtime-pagination';
 const scope = scopes[scopeName];
-if (!scope) throw new Error(`MUTATION_SCOPE must be one of ${Object.keys(scopes).join(", ")}, got ${scopeName}`);
+if (!scope) throw new Error(`MUTATION_SCOPE must be one of ${Object.keys(scopes).join(', ')}, got ${scopeName}`);
 // Read by vitest.mutation.config.ts in Stryker's test-runner processes, which inherit it.
-process.env.MUTATION_TESTS ??= scope.tests.join(",");
+process.env.MUTATION_TESTS ??= scope.tests.join(',');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
-  testRunner: "vitest",
-  vitest: { configFile: "vitest.mutation.config.ts", related: false },
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
   mutate: scope.mutate,
   // Each mutant runs only the tests that reached it in the initial run.
-  coverageAnalysis: "perTest",
+  coverageAnalysis: 'perTest',
   // A mutant in module-level code (a default, a constant table) is reached by no test in
   // particular, so perTest coverage would run the whole suite (minutes) for each one. They are
   // left out of the score; the defaults they hold have tests of their own
@@ -102,14 +71,14 @@ export default {
   // test runner: both are costly, so the allowance over the tests' own time is kept short.
   timeoutMS: 3_000,
   timeoutFactor: 1.25,
-  reporters: ["progress", "json", "clear-text"],
+  reporters: ['progress', 'json', 'clear-text'],
   jsonReporter: { fileName: `reports/mutation/${scopeName}.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportMutants: false },
   // Stryker's default also marks test/**/*.ts `@ts-nocheck`, which would change the golden
   // fixtures the generator tests compare byte for byte: only the mutated code needs it.
-  disableTypeChecks: "{runtime,generator}/**/*.ts",
-  ignorePatterns: ["dist", ".tmp", ".stryker-tmp", "reports", "coverage", "*.tgz"],
+  disableTypeChecks: '{runtime,generator}/**/*.ts',
+  ignorePatterns: ['dist', '.tmp', '.stryker-tmp', 'reports', 'coverage', '*.tgz'],
   tempDirName: `.stryker-tmp/${scopeName}`,
-  cleanTempDir: "always",
+  cleanTempDir: 'always',
   thresholds: { high: 85, low: 80, break: null },
 };
