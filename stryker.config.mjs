@@ -40,6 +40,7 @@ const scopes = {
       'test/generator/diff-docs.test.ts',
       'test/generator/spec-comparison.test.ts',
       'test/generator/diff-specs-edges.test.ts',
+      'test/generator/diff-unchanged-operations.test.ts',
       'test/generator/version-bump.test.ts',
       'test/generator/track-changes.test.ts',
     ],
