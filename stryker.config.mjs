@@ -33,7 +33,7 @@ const scopes = {
   changes: {
     mutate: ['diff-schemas', 'diff-specs', 'diff-docs', 'change-report', 'compare-as-generated', 'spec-content'].map((name) => `generator/changes/${name}.ts`),
     tests: [
-      ...['diff-specs', 'breaking-rules', 'diff-completeness', 'change-report', 'diff-docs', 'spec-comparison', 'diff-specs-edges'],
+      ...['diff-specs', 'breaking-rules', 'diff-completeness', 'change-report', 'diff-docs', 'spec-comparison', 'diff-specs-edges', 'diff-unchanged-operations'],
       ...['schema-diff-edges', 'schema-diff-resolver', 'schema-diff-literals', 'schema-diff-unions', 'schema-diff-shapes'],
     ].map((name) => `test/generator/${name}.test.ts`),
   },

@@ -94,6 +94,9 @@ describe('renderMarkdown', () => {
       '',
       '',
     ]);
+    // An operation without a summary has an empty summary cell.
+    const noSummary: ChangeReport = { ...onlyAdded, added: [{ operationId: 'Ping', method: 'GET', path: '/api/ping' }] };
+    expect(renderMarkdown(noSummary, sides).split('\n')[12]).toBe('| `Ping` | GET | `/api/ping` |  |');
     const onlyRemoved: ChangeReport = { ...empty, removed: [oldThing], changes: [removedChange], breaking: [removedChange], summary: { ...empty.summary, removed: 1, breaking: 1 } };
     expect(renderMarkdown(onlyRemoved, sides).match(/^## .*$/gm)).toEqual(['## Breaking changes (1)', '## Removed operations (1)']);
     const onlyChanged: ChangeReport = { ...empty, changed: [{ operation: getUser, breaking: false, changes: [pipe] }], changes: [pipe], summary: { ...empty.summary, changed: 1, nonBreaking: 1 } };
@@ -104,6 +107,10 @@ describe('renderMarkdown', () => {
     const text = renderMarkdown(empty, sides);
     expect(text.split('\n').slice(1)).toEqual(['', '# API changes', '', `From spec \`${'a'.repeat(64)}\` (1 operations) to \`${'b'.repeat(64)}\` (1 operations).`, '', '**No API changes.**', '', '']);
     expect(text.split('\n')[0]).toMatch(/^<!-- .*b{64}.* -->$/);
+    // The sections follow `changes`, as the summary line does: a report without changes (its
+    // other lists filled by hand) says only that, not a section the line contradicts.
+    const listsOnly: ChangeReport = { ...report(), changes: [] };
+    expect(renderMarkdown(listsOnly, sides).split('\n').slice(6)).toEqual(['**No API changes.**', '', '']);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * diffSpecs beyond single schema changes: what it refuses, how it orders the report, how it
  * pairs renamed and moved operations and parameters, and every kind of response change —
- * success statuses (2XX patterns included), error responses (never breaking), headers.
+ * success statuses (2XX patterns included), error responses (never breaking), headers, and
+ * responses or media types given as `null`.
  */
 import { describe, expect, it } from 'vitest';
 import { diffSpecs } from '../../generator/changes/diff-specs.js';
@@ -32,6 +33,18 @@ describe('diffSpecs input', () => {
     expect(report.changes.map((change) => change.message)).toEqual(['operation PUT /b (PUT /b) added']);
     expect(diffSpecs(doc({ '/c': { get: { tags: [1], responses: {} } } }), doc({})).removed).toEqual([{ operationId: 'GET /c', method: 'GET', path: '/c' }]);
   });
+
+  it('skips a path item that is a function even when it carries operations, and keeps only a summary that is a string', () => {
+    const callable = Object.assign(() => undefined, { get: { operationId: 'F', responses: {} } });
+    const report = diffSpecs(doc({}), doc({ '/f': callable, '/d': { get: { operationId: 'D', summary: 5, responses: {} } } }));
+    expect(report.operations).toEqual({ old: 0, new: 1 });
+    expect(report.added).toStrictEqual([{ operationId: 'D', method: 'GET', path: '/d' }]);
+  });
+
+  it('blanks path parameters to `{}`, so `/things/{id}` and `/things/` are different paths', () => {
+    const report = diffSpecs(doc({ '/things/{id}': { get: { operationId: 'GetThing', responses: {} } } }), doc({ '/things/': { get: { operationId: 'ListThings', responses: {} } } }));
+    expect([report.removed.map((operation) => operation.path), report.added.map((operation) => operation.path), report.changed]).toEqual([['/things/{id}'], ['/things/'], []]);
+  });
 });
 
 describe('diffSpecs order', () => {
@@ -57,6 +70,34 @@ describe('diffSpecs order', () => {
       ['field-added', false],
     ]);
     expect(report.summary).toEqual({ added: 3, removed: 1, changed: 2, breaking: 2, nonBreaking: 5 });
+  });
+
+  it('sorts methods of one path alphabetically, not in the order a path item lists them', () => {
+    // A path item is read get, put, post, delete, …: DELETE comes first only if sorted.
+    const both = { get: { operationId: 'Get', responses: {} }, delete: { operationId: 'Delete', responses: {} } };
+    const ids = (operations: Array<{ operationId: string }>) => operations.map((operation) => operation.operationId);
+    const paths = { '/t': both, '/a': { post: { operationId: 'Post', responses: {} } } };
+    expect(ids(diffSpecs(doc({}), doc(paths)).added)).toEqual(['Post', 'Delete', 'Get']);
+    expect(ids(diffSpecs(doc(paths), doc({})).removed)).toEqual(['Post', 'Delete', 'Get']);
+    const changed = diffSpecs(doc({ '/t': both }), doc({ '/t': { get: { ...both.get, deprecated: true }, delete: { ...both.delete, deprecated: true } } })).changed;
+    expect(changed.map((entry) => entry.operation.operationId)).toEqual(['Delete', 'Get']);
+  });
+
+  it('lists breaking changes first, each group in the order found', () => {
+    // Found in this order: deprecated, header removed, query added, request body removed.
+    const before = doc({ '/t': { post: { operationId: 'T', parameters: [{ name: 'X-A', in: 'header' }], requestBody: { content: { 'application/json': { schema: { type: 'object' } } } }, responses: {} } } });
+    const after = doc({ '/t': { post: { operationId: 'T', deprecated: true, parameters: [{ name: 'q', in: 'query' }], responses: {} } } });
+    expect(brief(before, after)).toEqual([
+      '! parameter-removed header/X-A: header parameter "X-A" removed',
+      '! request-body-removed requestBody: request body removed',
+      '  deprecated -: operation is now deprecated',
+      '  parameter-added query/q: optional query parameter "q" added',
+    ]);
+  });
+
+  it('does not list an operation whose differences change nothing typed', () => {
+    const report = diffSpecs(doc({ '/t': { get: { operationId: 'T', description: 'old', responses: {} } } }), doc({ '/t': { get: { operationId: 'T', description: 'new', responses: {} } } }));
+    expect([report.changed, report.changes, report.summary.changed]).toEqual([[], [], 0]);
   });
 });
 
@@ -87,9 +128,55 @@ describe('diffSpecs pairing', () => {
     `);
   });
 
+  it('gives the old route as `previous` when only the id or only the path changed; a change has a location key only when it has a location', () => {
+    const idChanged = diffSpecs(doc({ '/t': { get: { operationId: 'Old', responses: {} } } }), doc({ '/t': { get: { operationId: 'New', responses: {} } } }));
+    expect(idChanged.changed).toStrictEqual([
+      {
+        operation: { operationId: 'New', method: 'GET', path: '/t' },
+        previous: { operationId: 'Old', method: 'GET', path: '/t' },
+        breaking: true,
+        changes: [{ kind: 'operation-id-changed', breaking: true, operation: { operationId: 'New', method: 'GET', path: '/t' }, message: 'operationId changed from Old to New (the generated method is renamed)' }],
+      },
+    ]);
+    const pathParameter = (name: string) => [{ name, in: 'path', required: true, schema: { type: 'string' } }];
+    const pathChanged = diffSpecs(doc({ '/t/{id}': { get: { operationId: 'T', parameters: pathParameter('id'), responses: {} } } }), doc({ '/t/{tid}': { get: { operationId: 'T', parameters: pathParameter('tid'), responses: {} } } }));
+    expect(pathChanged.changed.map((entry) => entry.previous)).toEqual([{ operationId: 'T', method: 'GET', path: '/t/{id}' }]);
+  });
+
+  it('pairs path parameters by position only when the path keeps its shape, and only parameters both sides declare', () => {
+    const pathParameters = (...names: string[]) => names.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+    const get = (parameters: Node[]) => ({ get: { operationId: 'T', parameters, responses: {} } });
+    // A new shape: the old parameter is gone and the new one is new.
+    expect(brief(doc({ '/users/{id}': get(pathParameters('id')) }), doc({ '/people/{personId}': get(pathParameters('personId')) }))).toEqual([
+      '! path-changed -: path changed from /users/{id} to /people/{personId}',
+      '! parameter-removed path/id: path parameter "id" removed',
+      '! parameter-newly-required path/personId: new required path parameter "personId"',
+    ]);
+    // The old spec never declared its path parameter: nothing was renamed, the new one is new.
+    expect(brief(doc({ '/t/{id}': get([]) }), doc({ '/t/{tid}': get(pathParameters('tid')) }))).toEqual([
+      '! parameter-newly-required path/tid: new required path parameter "tid"',
+    ]);
+  });
+
+  it('reports a query parameter swapped for two others as one removed and two added, not a rename', () => {
+    const query = (...names: string[]) => names.map((name) => ({ name, in: 'query', schema: { type: 'string' } }));
+    const get = (parameters: Node[]) => doc({ '/t': { get: { operationId: 'T', parameters, responses: {} } } });
+    expect(brief(get(query('q')), get(query('a', 'b')))).toEqual([
+      '! parameter-removed query/q: query parameter "q" removed',
+      '  parameter-added query/a: optional query parameter "a" added',
+      '  parameter-added query/b: optional query parameter "b" added',
+    ]);
+  });
+
+  it('compares a parameter’s schema as something the caller sends', () => {
+    const get = (schema: Node) => doc({ '/t': { get: { operationId: 'T', parameters: [{ name: 'q', in: 'query', schema }], responses: {} } } });
+    // In a response this would be harmless ("is never null now"); a caller that sent null breaks.
+    expect(brief(get({ type: 'string', nullable: true }), get({ type: 'string' }))).toEqual(['! nullable-changed query/q: query parameter "q": no longer accepts null']);
+  });
+
   it('reads path-level parameters and skips ones without a name or place', () => {
     const before = doc({ '/t/{id}': { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }, { in: 'query' }, null], get: { operationId: 'T', responses: {} } } });
-    const after = doc({ '/t/{id}': { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }, { name: 5, in: 'query' }], get: { operationId: 'T', responses: {} } } });
+    const after = doc({ '/t/{id}': { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }, { name: 5, in: 'query' }, { name: 'nowhere' }], get: { operationId: 'T', responses: {} } } });
     expect(brief(before, after)).toMatchInlineSnapshot(`
       [
         "! type-changed path/id: path parameter "id": type changed from string to integer",
@@ -124,6 +211,38 @@ describe('diffSpecs responses', () => {
     // A status that only looks like a success is an error response.
     expect(brief(spec({ '20': ok({ type: 'string' }) }), spec({ '20': ok({ type: 'number' }) }))).toEqual(['  type-changed responses/20: type changed from string to number']);
     expect(brief(spec({ '2000': ok() }), spec({}))).toEqual(['  response-removed responses/2000: response 2000 no longer documented']);
+  });
+
+  it('success statuses are exactly 2 and two digits or XX: `2000` and `1200` are error responses', () => {
+    expect(brief(spec({ '2000': ok({ type: 'string' }) }), spec({ '2000': ok({ type: 'number' }) }))).toEqual(['  type-changed responses/2000: type changed from string to number']);
+    expect(brief(spec({ '1200': ok({ type: 'string' }) }), spec({ '1200': ok({ type: 'number' }) }))).toEqual(['  type-changed responses/1200: type changed from string to number']);
+  });
+
+  it('a success status that changed is compared by body; two gone for one new are removals', () => {
+    expect(brief(spec({ '200': ok({ type: 'string' }) }), spec({ '201': ok({ type: 'number' }) }))).toEqual([
+      '! type-changed responses/201: type changed from string to number',
+      '  response-status-changed responses/201: success status changed from 200 to 201',
+    ]);
+    expect(brief(spec({ '201': ok({ type: 'string' }), '202': ok({ type: 'string' }) }), spec({ '200': ok() }))).toEqual([
+      '! response-body-removed responses/201: response 201 (with a body) removed',
+      '! response-body-removed responses/202: response 202 (with a body) removed',
+    ]);
+  });
+
+  it('a response or a media type given as null has no body', () => {
+    const described = { description: 'x' };
+    const json = (entry: Node | null) => ({ description: 'OK', content: { 'application/json': entry } });
+    const cases: Array<[string, Node, Node, string[]]> = [
+      ['success response, null before', { '200': null }, { '200': described }, []],
+      ['success response, null after', { '200': described }, { '200': null }, []],
+      ['error response, newly documented as null', {}, { '404': null }, ['  response-added responses/404: response 404 now documented']],
+      ['error response, null before', { '404': null }, { '404': described }, []],
+      ['error response, null after', { '404': described }, { '404': null }, []],
+      // A media type whose entry is null is one without a schema: any JSON.
+      ['media type, null before', { '200': json(null) }, { '200': json({ schema: { type: 'string' } }) }, ['  schema-added responses/200: now has a schema (string) (was any JSON)']],
+      ['media type, null after', { '200': json({ schema: { type: 'string' } }) }, { '200': json(null) }, ['! schema-removed responses/200: no longer has a schema (now any JSON)']],
+    ];
+    for (const [name, before, after, expected] of cases) expect(brief(spec(before), spec(after)), name).toEqual(expected);
   });
 
   it('error responses: documented or not, a body gained, lost or changed — never breaking', () => {

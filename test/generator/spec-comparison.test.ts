@@ -3,7 +3,7 @@
  * generator's patches applied, leaving the caller's document as it is) and
  * `specContentChanged` (anything but `info`/`servers`, key order ignored).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { asGenerated } from '../../generator/changes/compare-as-generated.js';
 import { specContentChanged } from '../../generator/changes/spec-content.js';
 import { LOGTO_PATCHES } from '../../generator/pipeline/patches.js';
@@ -39,7 +39,8 @@ describe('asGenerated', () => {
   });
 
   it('returns what is no document, and a document when there is no patch, as it is', () => {
-    for (const value of [null, undefined, 'spec', 42, [quirky()]]) expect(asGenerated(value, LOGTO_PATCHES)).toBe(value);
+    // A function and a symbol too: structuredClone would throw on either.
+    for (const value of [null, undefined, 'spec', 42, [quirky()], () => quirky(), Symbol('spec')]) expect(asGenerated(value, LOGTO_PATCHES)).toBe(value);
     const document = quirky();
     expect(asGenerated(document, [])).toBe(document);
   });
@@ -65,5 +66,16 @@ describe('specContentChanged', () => {
     expect(specContentChanged([{ info: 1 }], [{ info: 2 }])).toBe(true);
     expect(specContentChanged('a', 'b')).toBe(true);
     expect(specContentChanged({ info: 1 }, {})).toBe(false);
+    // Primitives are compared as JSON, not read as objects: 1 and 2 have no entries, and 'ab' has those of { 0: 'a', 1: 'b' }.
+    expect(specContentChanged(1, 2)).toBe(true);
+    expect(specContentChanged('ab', { 0: 'a', 1: 'b' })).toBe(true);
+  });
+
+  it('reads its metadata keys when the module loads', async () => {
+    // Module-level code runs when a test file imports it, outside any test: loaded afresh here,
+    // the `info`/`servers` set is built inside a test, so Stryker sees a test that covers it.
+    vi.resetModules();
+    const fresh = await import('../../generator/changes/spec-content.js');
+    expect(fresh.specContentChanged({ info: { version: '1' }, servers: [], paths: {} }, { info: { version: '2' }, servers: [{ url: 'x' }], paths: {} })).toBe(false);
   });
 });
