@@ -8,7 +8,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLimits, limitedFetch, type LimitsOptions } from '../../runtime/limits/limits.js';
+import { RateLimitQueueError } from '../../runtime/limits/rate-limit.js';
 import type { RateLimitStore } from '../../runtime/limits/rate-limit-store.js';
+import type { RetryEvent } from '../../runtime/limits/retry.js';
 import { MemoryRateLimitStore } from '../../runtime/store/memory-rate-limit-store.js';
 import { LogtoError } from '../../runtime/transport/errors.js';
 
@@ -43,6 +45,7 @@ function tokenFetch(options: LimitsOptions = {}) {
   return { fetch: limitedFetch(fetch, limits), limits };
 }
 const post = { method: 'POST', body: 'grant_type=client_credentials' };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('limitedFetch', () => {
   it('returns a success at once and gives the slot back', async () => {
@@ -89,13 +92,52 @@ describe('limitedFetch', () => {
   it('stops at once when the caller aborts, without retrying', async () => {
     answers = ['hang'];
     const controller = new AbortController();
-    const { fetch: limited, limits } = tokenFetch();
+    const retries: RetryEvent[] = [];
+    const { fetch: limited, limits } = tokenFetch({ onRetry: (event) => void retries.push(event) });
     const pending = limited(url, { ...post, signal: controller.signal });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     controller.abort(new Error('token timeout'));
     await expect(pending).rejects.toThrow('token timeout');
     expect(seen).toHaveLength(1);
+    expect(retries).toEqual([]); // not even a retry announced
     expect(limits.limiter.active).toBe(0);
+  });
+
+  it('gives up a request still queued when the caller aborts: it is never sent', async () => {
+    answers = ['hang'];
+    const { fetch: limited, limits } = tokenFetch();
+    const first = new AbortController();
+    const inFlight = limited(url, { ...post, signal: first.signal }).catch(() => 'aborted');
+    await sleep(30);
+    const second = new AbortController();
+    const queued = limited(url, { ...post, signal: second.signal }).catch((caught: unknown) => caught);
+    await sleep(10);
+    expect(limits.limiter.queued).toBe(1);
+    second.abort(new Error('token timeout'));
+    await sleep(10);
+    expect(limits.limiter.queued).toBe(0);
+    const error = (await queued) as RateLimitQueueError;
+    expect(error).toBeInstanceOf(RateLimitQueueError);
+    expect([error.reason, (error.cause as Error).message]).toEqual(['aborted', 'token timeout']);
+    expect(seen).toEqual(['POST /oidc/token']);
+    first.abort();
+    expect(await inFlight).toBe('aborted');
+  });
+
+  it('without init, sends a GET and says so to the retry hook', async () => {
+    answers = [{ status: 503, headers: { 'retry-after': '0' } }];
+    const retries: RetryEvent[] = [];
+    const { fetch: limited } = tokenFetch({ onRetry: (event) => void retries.push(event) });
+    expect((await limited(url)).status).toBe(200);
+    expect(seen).toEqual(['GET /oidc/token', 'GET /oidc/token']);
+    expect(retries.map((event) => [event.method, event.path, event.status, event.waitMs])).toEqual([['GET', '/oidc/token', 503, 0]]);
+  });
+
+  it('retries a failed response that has no body (HEAD)', async () => {
+    answers = [{ status: 503, headers: { 'retry-after': '0' } }];
+    const response = await tokenFetch().fetch(url, { method: 'HEAD' });
+    expect([response.status, response.body]).toEqual([200, null]);
+    expect(seen).toEqual(['HEAD /oidc/token', 'HEAD /oidc/token']);
   });
 
   it('waits for a slot: with one in flight, the second request goes when the first returns', async () => {

@@ -33,6 +33,19 @@ describe('LOGTO_MGMT_DEBUG', () => {
     else process.env.LOGTO_MGMT_DEBUG = value;
     expect(debugFromEnv()).toBe(on);
   });
+
+  it('is off where there is no process, or a process without env (browsers, workers)', () => {
+    const saved = Object.getOwnPropertyDescriptor(globalThis, 'process')!;
+    const read = (process: unknown) => {
+      Object.defineProperty(globalThis, 'process', { value: process, configurable: true, writable: true });
+      try {
+        return debugFromEnv();
+      } finally {
+        Object.defineProperty(globalThis, 'process', saved);
+      }
+    };
+    expect([read(undefined), read({})]).toEqual([false, false]);
+  });
 });
 
 describe('withDebug', () => {
@@ -68,7 +81,7 @@ describe('formatDebugLine and createDebugLog', () => {
   it('hands the logger the line and the fields without the undefined ones', () => {
     const seen: unknown[][] = [];
     createDebugLog({ warn() {}, debug: (...args: unknown[]) => void seen.push(args) })!('retry', { method: 'GET', status: undefined, attempt: 2 });
-    expect(seen).toEqual([['retry method=GET attempt=2', { method: 'GET', attempt: 2 }]]);
+    expect(seen).toStrictEqual([['retry method=GET attempt=2', { method: 'GET', attempt: 2 }]]);
     expect(createDebugLog({ warn() {} })).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@
  * the boundaries of the Retry-After cap, the pause a 429 puts on the limiter, the debug lines
  * and hooks each failure produces, and the parse edges of Retry-After.
  */
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { createDebugLog } from '../../runtime/logging/debug-log.js';
 import { parseRetryAfter, RetryPolicy, type AttemptFailure, type RateLimitEvent, type RetryEvent } from '../../runtime/limits/retry.js';
@@ -104,6 +105,57 @@ describe('RetryPolicy effects', () => {
     expect(statusRetry.lines).toEqual(['retry method=GET path=/api/users attempt=1 status=502 wait=500 reason=502']);
   });
 
+  it('only a 429 pauses the limiter: a retried 503 or network failure waits alone', async () => {
+    const { policy, pauses, retries } = setup();
+    await policy.afterFailure(status(503), get, 1);
+    await policy.afterFailure({ kind: 'connection', error: new Error('reset') }, get, 1);
+    expect(retries.map((event) => [event.status, event.waitMs])).toEqual([
+      [503, 500],
+      [undefined, 500],
+    ]);
+    expect(pauses).toEqual([]);
+  });
+
+  it('reads a failure by its kind alone: fields of another kind on it are ignored', async () => {
+    const { policy, pauses, lines, retries, rateLimits } = setup();
+    // Structurally valid failures that carry a field of another kind (a status, an error).
+    const connection = { kind: 'connection' as const, error: new Error('reset'), status: 429 };
+    const unavailable = { kind: 'status' as const, status: 503, headers: new Headers(), error: new Error('stray') };
+    await policy.afterFailure(connection, get, 1);
+    await policy.afterFailure(unavailable, get, 1);
+    expect([pauses, rateLimits]).toEqual([[], []]);
+    expect(retries.map((event) => [event.status, event.error])).toEqual([
+      [undefined, connection.error],
+      [503, undefined],
+    ]);
+    expect(lines).toEqual([
+      'retry method=GET path=/api/users attempt=1 wait=500 reason="connection reset" error="Error: reset"',
+      'retry method=GET path=/api/users attempt=1 status=503 wait=500 reason=503',
+    ]);
+  });
+
+  it('a 429 without a limiter to pause just waits', async () => {
+    const policy = new RetryPolicy({ now: () => NOW, sleep: async () => {} });
+    expect(await policy.afterFailure(status(429, { 'retry-after': '2' }), get, 1)).toEqual({ retry: true, waitMs: 2000, reason: '429' });
+  });
+
+  it('the default sleep rejects at once for a call already aborted, and leaves no listener on the signal', async () => {
+    const policy = new RetryPolicy({ random: () => 0 });
+    const gone = new Error('gone');
+    await expect(policy.afterFailure(status(503, { 'retry-after': '0.02' }), { ...get, signal: AbortSignal.abort(gone) }, 1)).rejects.toBe(gone);
+    // Slept to the end: the listener is removed.
+    const slept = new AbortController();
+    await policy.afterFailure(status(503, { 'retry-after': '0.02' }), { ...get, signal: slept.signal }, 1);
+    expect(getEventListeners(slept.signal, 'abort')).toHaveLength(0);
+    // Aborted during the sleep: rejects with the reason, and the listener is gone too.
+    const aborted = new AbortController();
+    const sleeping = policy.afterFailure(status(503, { 'retry-after': '5' }), { ...get, signal: aborted.signal }, 1);
+    expect(getEventListeners(aborted.signal, 'abort')).toHaveLength(1);
+    aborted.abort(gone);
+    await expect(sleeping).rejects.toBe(gone);
+    expect(getEventListeners(aborted.signal, 'abort')).toHaveLength(0);
+  });
+
   it('waits with the real clock and sleep when none are given', async () => {
     const policy = new RetryPolicy({ random: () => 0 });
     const started = Date.now();
@@ -118,6 +170,10 @@ describe('parseRetryAfter edges', () => {
     ['1.25', 1250],
     ['thu, 26 Nov 2026 12:00:30 GMT', 30_000],
     ['THURSDAY, 26-Nov-26 12:00:05 GMT', 5000],
+    // Out of spec (HTTP-dates are GMT), but a zone the date names is kept: only a date that
+    // ends in its year (asctime, no zone) is read as GMT. Both hold in any machine zone.
+    ['Thu, 26 Nov 2026 12:00:30 EST', 18_030_000],
+    ['Thu, 26 Nov 2026 12:00:30 GMT-1', 3_630_000],
   ])('%j → %d ms', (value, ms) => {
     expect(parseRetryAfter(value, NOW)).toBe(ms);
   });
