@@ -31,6 +31,8 @@ export class MemoryRateLimitStore implements RateLimitStore {
   }
 
   tryAcquire(key: string, limit: number, windowMs: number): number {
+    // A ring of zero slots would grant every call (its "oldest start" is undefined → NaN wait).
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`MemoryRateLimitStore: limit must be a positive integer, got ${limit}`);
     const now = this.#now();
     const window = this.#window(key, limit);
     if (window.pausedUntil > now) return window.pausedUntil - now;

@@ -368,3 +368,18 @@ describe('RateLimiter timers, listeners and clock', () => {
     expect(limiter.tryAcquire()).toBeTypeOf('function');
   });
 });
+
+describe('MemoryRateLimitStore: the limit it is asked for', () => {
+  // The limiter never asks for fewer than one slot (rateLimit: false skips the store), but the
+  // store is public: a limit it cannot keep is an error, not a window that grants every call.
+  it.each([0, -1, 1.5, Number.NaN])('refuses a limit of %s', (limit) => {
+    const store = new MemoryRateLimitStore({ now: () => 1_000 });
+    expect(() => store.tryAcquire('k', limit, 1_000)).toThrow(new RangeError(`MemoryRateLimitStore: limit must be a positive integer, got ${limit}`));
+  });
+
+  it('still refuses it for a key that has a window of another size', () => {
+    const store = new MemoryRateLimitStore({ now: () => 1_000 });
+    expect(store.tryAcquire('k', 2, 1_000)).toBe(0);
+    expect(() => store.tryAcquire('k', 0, 1_000)).toThrow(RangeError);
+  });
+});
