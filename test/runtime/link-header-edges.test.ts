@@ -37,9 +37,13 @@ describe('parseLinkHeader edges', () => {
     { name: 'a target without its ">"', given: '</a; rel=next', offset: 0, message: 'expected ">" closing the link target, found "<"' },
     { name: 'an extended value with text before its charset', given: "</a>; title*=xutf-8''abc", offset: 24, message: "expected an RFC 8187 value charset'lang'value before, found end of header" },
     { name: 'invalid percent-encoded UTF-8', given: "</a>; title*=utf-8''%ff", offset: 23, message: 'expected valid percent-encoded UTF-8 before, found end of header' },
+    // The whole value must be charset'lang'value: a line separator (which `.` does not match)
+    // must not cut it short to "a".
+    { name: 'an extended value with a line separator in it', given: "</a>; title*=\"utf-8''a\u2028b\"", offset: 25, message: "expected an RFC 8187 value charset'lang'value before, found end of header" },
   ])('rejects $name, saying where and what', ({ given, offset, message }) => {
     const error = rejection(given);
     expect(error).toBeInstanceOf(LinkHeaderError);
+    expect(error.name).toBe('LinkHeaderError');
     expect(error.offset).toBe(offset);
     expect(error.message).toBe(`Malformed Link header at offset ${offset}: ${message} in ${JSON.stringify(given)}`);
   });

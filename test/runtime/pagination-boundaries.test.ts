@@ -2,14 +2,17 @@
  * The edges of paginate()'s stopping and parallel-fetching rules, over real HTTP against a
  * loopback `node:http` server of this file that answers pages of numbered items with exactly
  * the headers each case gives (Logto's own headers are covered in pagination.test.ts). The
- * server records every page requested and how many requests it held at once.
+ * server records every page requested and how many requests it held at once. Also: which Link
+ * headers count, the exact option errors, failures that are not Errors, and what an iteration
+ * that ends early leaves behind (abort reasons, listeners on the caller's signal).
  */
+import { getEventListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LogtoClient } from '../../runtime/client/client.js';
 import { definePaginatedOperation } from '../../runtime/client/operation.js';
-import { paginate, PaginationError, type PaginateOptions } from '../../runtime/pagination/pagination.js';
+import { paginate, PaginationError, type Page, type PaginateOptions } from '../../runtime/pagination/pagination.js';
 
 const listItems = definePaginatedOperation<{ query?: { page?: number; page_size?: number } }, number>({
   id: 'ListItems',
@@ -28,9 +31,15 @@ interface Answer {
   headers?: Record<string, string>;
   /** Replaces the page's items (e.g. with something that is not an array). */
   body?: unknown;
+  /**
+   * Holds the response until this many such requests wait together (or 2 s pass), so a test
+   * that expects parallel requests sees them overlap however slowly a loaded machine sends them.
+   */
+  gather?: number;
 }
 
 let server: Server;
+let endpoint: string;
 let client: LogtoClient;
 let requested: number[];
 let inFlight: number;
@@ -40,6 +49,8 @@ let itemCount: number;
 let answer: (request: PageRequest) => Answer;
 /** Each response waits this long, so requests that are sent in parallel overlap at the server. */
 const LATENCY_MS = 30;
+/** Responses held by `gather`. */
+let gathered: (() => void)[];
 
 beforeEach(async () => {
   requested = [];
@@ -47,24 +58,38 @@ beforeEach(async () => {
   mostInFlight = 0;
   itemCount = 0;
   answer = () => ({});
+  gathered = [];
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const page = Number(url.searchParams.get('page'));
     const pageSize = Number(url.searchParams.get('page_size'));
     requested.push(page);
     mostInFlight = Math.max(mostInFlight, ++inFlight);
-    setTimeout(() => {
+    const { headers = {}, body, gather } = answer({ page, pageSize });
+    const respond = () => {
       inFlight--;
-      const { headers = {}, body } = answer({ page, pageSize });
       const from = (page - 1) * pageSize;
       const items = Array.from({ length: Math.max(0, Math.min(pageSize, itemCount - from)) }, (_, index) => from + index);
       res.writeHead(200, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(body === undefined ? items : body));
-    }, LATENCY_MS);
+    };
+    if (gather === undefined) {
+      setTimeout(respond, LATENCY_MS);
+      return;
+    }
+    gathered.push(respond);
+    if (gathered.length >= gather) gathered.splice(0).forEach((held) => held());
+    else {
+      setTimeout(() => {
+        const index = gathered.indexOf(respond);
+        if (index !== -1) gathered.splice(index, 1)[0]();
+      }, 2000).unref();
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  client = new LogtoClient({ endpoint: `http://127.0.0.1:${port}`, getAccessToken: () => 'token', rateLimit: false, maxRetries: 0 });
+  endpoint = `http://127.0.0.1:${port}`;
+  client = new LogtoClient({ endpoint, getAccessToken: () => 'token', rateLimit: false, maxRetries: 0 });
 });
 afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
@@ -74,6 +99,20 @@ const walk = async (options: PaginateOptions) => {
   return pages;
 };
 const numbers = (count: number) => Array.from({ length: count }, (_, index) => index);
+/** What an iteration threw (undefined if it ended normally). */
+const failure = (run: () => Promise<unknown>) =>
+  run().then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+/** Waits (polling) until `condition` holds: no fixed sleeps that a loaded CI machine outruns. */
+const until = async (condition: () => boolean, timeoutMs = 10_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+};
 
 describe('a capped Total-Number is a lower bound, never a reason to fetch in parallel', () => {
   it('walks 5 pages one at a time under concurrency 4 when the count says 10 001 (capped)', async () => {
@@ -91,11 +130,23 @@ describe('a capped Total-Number is a lower bound, never a reason to fetch in par
 
   it('fetches in parallel once the same count comes uncapped', async () => {
     itemCount = 50;
-    answer = () => ({ headers: { 'Total-Number': '50' } });
+    // Pages 2–5 are answered once all four wait together (a sequential walk waits 2 s each
+    // and is caught by the count below).
+    answer = ({ page }) => ({ headers: { 'Total-Number': '50' }, ...(page > 1 ? { gather: 4 } : {}) });
     const pages = await walk({ pageSize: 10, concurrency: 4 });
     expect(pages.flatMap((page) => page.items)).toEqual(numbers(50));
     expect([...requested].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
     expect(mostInFlight).toBe(4);
+  });
+
+  it('without a Link header, goes on after a short page too and stops only on the empty one', async () => {
+    itemCount = 45;
+    answer = () => ({ headers: { 'Total-Number': '10001', 'Total-Number-Is-Capped': 'true' } });
+    const pages = await walk({ pageSize: 10 });
+    // A capped count is not a length, and no link says "last": a short page 5 is not taken as
+    // the end, only the empty page 6 is.
+    expect(pages.map((page) => page.items.length)).toEqual([10, 10, 10, 10, 5, 0]);
+    expect(requested).toEqual([1, 2, 3, 4, 5, 6]);
   });
 });
 
@@ -158,7 +209,7 @@ describe('a page that is not a JSON array', () => {
     );
     expect(seen).toEqual(numbers(10));
     expect(error).toBeInstanceOf(PaginationError);
-    expect(error).toMatchObject({ page: 2, pageSize: 10, status: 200 });
+    expect(error).toMatchObject({ name: 'PaginationError', page: 2, pageSize: 10, status: 200 });
     expect((error as Error).message).toBe(`paginate(ListItems) page 2: expected a JSON array, got ${described}`);
     expect(requested).toEqual([1, 2]);
   });
@@ -176,5 +227,181 @@ describe('toArray with two caps', () => {
     expect(items).toEqual(numbers(want));
     // Pages past the cap are never requested.
     expect(requested).toEqual([1, 2]);
+  });
+});
+
+describe('which Link headers steer the iteration', () => {
+  it('ignores links without a pagination relation and counts pages instead', async () => {
+    itemCount = 25;
+    answer = () => ({ headers: { Link: '<https://docs.example/items>; rel="help"' } });
+    const pages = await walk({ pageSize: 10 });
+    expect(pages.map((page) => page.items.length)).toEqual([10, 10, 5]);
+    expect(requested).toEqual([1, 2, 3]);
+  });
+
+  it('reads a link with one pagination relation among others, and ends where no next is given', async () => {
+    itemCount = 20;
+    answer = ({ page }) => ({
+      headers: { Link: page === 1 ? '</items?page=2&page_size=10>; rel="next alternate"' : '</items?page=1&page_size=10>; rel="prev alternate"' },
+    });
+    const pages = await walk({ pageSize: 10 });
+    expect(pages.map((page) => page.items)).toEqual([numbers(10), numbers(20).slice(10)]);
+    // Page 2 is full, but its Link (prev, no next) says it is the last: no page 3 is asked for.
+    expect(requested).toEqual([1, 2]);
+  });
+
+  it('follows a rel="next" that leaves page_size out (only a different page_size contradicts)', async () => {
+    itemCount = 25;
+    answer = ({ page }) => (page < 3 ? { headers: { Link: `</items?page=${page + 1}>; rel="next"` } } : {});
+    const pages = await walk({ pageSize: 10 });
+    expect(pages.map((page) => page.items.length)).toEqual([10, 10, 5]);
+    expect(requested).toEqual([1, 2, 3]);
+  });
+
+  it('throws a PaginationError naming the page when the rel="next" target is not a URL', async () => {
+    itemCount = 30;
+    answer = () => ({ headers: { Link: '<http://[::1/items?page=2&page_size=10>; rel="next"' } });
+    const error = await failure(() => walk({ pageSize: 10 }));
+    expect(error).toBeInstanceOf(PaginationError);
+    expect(error).toMatchObject({ page: 1, pageSize: 10, status: 200 });
+    expect((error as Error).message).toBe('paginate(ListItems) page 1: rel="next" target "http://[::1/items?page=2&page_size=10" is not a URL');
+    expect(requested).toEqual([1]);
+  });
+});
+
+describe('maxItems bounds the pages requested', () => {
+  it('stops at the last page maxItems needs, even when it is short and a capped count says go on', async () => {
+    itemCount = 12;
+    answer = () => ({ headers: { 'Total-Number': '10001', 'Total-Number-Is-Capped': 'true' } });
+    const pages = await walk({ pageSize: 10, maxItems: 15 });
+    expect(pages.map((page) => [page.page, page.items])).toEqual([
+      [1, numbers(10)],
+      [2, [10, 11]],
+    ]);
+    // 15 items take at most 2 pages of 10: page 3 is never asked for.
+    expect(requested).toEqual([1, 2]);
+  });
+
+  it('ends on a page longer than page_size that reaches maxItems exactly: no page is yielded after it', async () => {
+    itemCount = 30;
+    // Page 1 ignores page_size and answers 20 items; the capped count says more may follow.
+    answer = ({ page }) => ({ headers: { 'Total-Number': '10001', 'Total-Number-Is-Capped': 'true' }, ...(page === 1 ? { body: numbers(20) } : {}) });
+    const iterator = paginate(client, listItems, undefined, { pageSize: 10, maxItems: 20 }).pages();
+    const first = await iterator.next();
+    expect((first.value as Page<number>).items).toEqual(numbers(20));
+    // Page 2 was fetched ahead (20 items take 2 pages of 10)...
+    await until(() => requested.length === 2);
+    // ...but the cap is reached: neither its items nor an empty page 2 are yielded.
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+    expect(requested).toEqual([1, 2]);
+  });
+});
+
+describe('bad options are refused with the whole rule, before any request', () => {
+  const rangeError = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      return error as Error;
+    }
+    throw new Error('expected a RangeError');
+  };
+
+  it.each([
+    { given: { pageSize: 101 }, message: "pageSize must be an integer from 1 to 100 (Logto's maximum page size is 100), got 101" },
+    { given: { startPage: 0 }, message: 'startPage must be an integer ≥ 1, got 0' },
+    { given: { concurrency: 1.5 }, message: 'concurrency must be an integer ≥ 1, got 1.5' },
+    { given: { maxItems: -1 }, message: 'maxItems must be an integer ≥ 0 or Infinity, got -1' },
+  ])('paginate() with $given', ({ given, message }) => {
+    const error = rangeError(() => paginate(client, listItems, undefined, given));
+    expect(error).toBeInstanceOf(RangeError);
+    expect(error.message).toBe(`paginate(ListItems): ${message}`);
+  });
+
+  it('toArray({ maxItems: 2.5 })', async () => {
+    const error = await failure(() => paginate(client, listItems, undefined, { pageSize: 10 }).toArray({ maxItems: 2.5 }));
+    expect(error).toBeInstanceOf(RangeError);
+    expect((error as Error).message).toBe('paginate(ListItems): toArray maxItems must be an integer ≥ 0 or Infinity, got 2.5');
+    expect(requested).toEqual([]);
+  });
+});
+
+describe('a failure that is not an Error', () => {
+  it('becomes a PaginationError naming the page, with the thrown value as its cause', async () => {
+    itemCount = 30;
+    let calls = 0;
+    // A token provider that rejects with a bare string when page 2 asks for its token.
+    const flaky = new LogtoClient({ endpoint, getAccessToken: () => (++calls === 2 ? Promise.reject('vault sealed') : 'token'), rateLimit: false, maxRetries: 0 });
+    const seen: number[] = [];
+    const error = await failure(async () => {
+      for await (const item of paginate(flaky, listItems, undefined, { pageSize: 10 })) seen.push(item);
+    });
+    expect(seen).toEqual(numbers(10));
+    expect(error).toBeInstanceOf(PaginationError);
+    const paginationError = error as PaginationError;
+    expect(paginationError.message).toBe('paginate(ListItems) failed while fetching page 2 of ListItems; resume with { startPage: 2 }: vault sealed');
+    expect([paginationError.page, paginationError.pageSize, paginationError.cause]).toEqual([2, 10, 'vault sealed']);
+    // No response came back: page 2 never went out without its token.
+    expect([paginationError.response, paginationError.status]).toEqual([undefined, undefined]);
+    expect(requested).toEqual([1]);
+  });
+});
+
+describe('ending an iteration early leaves nothing behind', () => {
+  it('aborts the page fetched ahead with an AbortError that says the iteration ended', async () => {
+    itemCount = 30;
+    // getAccessToken is handed each page request's signal: the one its fetch runs under.
+    const signals: AbortSignal[] = [];
+    const watched = new LogtoClient({ endpoint, getAccessToken: ({ signal }) => (signals.push(signal), 'token'), rateLimit: false, maxRetries: 0 });
+    const iterator = paginate(watched, listItems, undefined, { pageSize: 10 }).pages();
+    await iterator.next();
+    await until(() => requested.length === 2); // page 2 is in flight
+    await iterator.return(undefined);
+    expect(signals.map((signal) => signal.aborted)).toEqual([false, true]);
+    const reason = signals[1].reason as DOMException;
+    expect(reason).toBeInstanceOf(DOMException);
+    expect([reason.name, reason.message]).toEqual(['AbortError', 'Pagination ended; page request no longer needed']);
+    expect(requested).toEqual([1, 2]);
+  });
+
+  it("rejects with the caller's abort reason and leaves it as it was", async () => {
+    itemCount = 30;
+    const controller = new AbortController();
+    const reason = new Error('shutting down');
+    const iterator = paginate(client, listItems, undefined, { pageSize: 10, signal: controller.signal }).pages();
+    await iterator.next();
+    await until(() => requested.length === 2); // page 2 is in flight
+    controller.abort(reason);
+    await expect(iterator.next()).rejects.toBe(reason);
+    // Page 2's request failed with the same reason; a turn later that failure has been handled,
+    // and the reason must not have been annotated like a page error (page fields, message suffix).
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reason.message).toBe('shutting down');
+    expect(Object.keys(reason)).toEqual([]);
+    expect(requested).toEqual([1, 2]);
+  });
+
+  it("drops its listener from the caller's signal as soon as it aborts, even while the iteration is paused", async () => {
+    itemCount = 30;
+    const controller = new AbortController();
+    const iterator = paginate(client, listItems, undefined, { pageSize: 10, signal: controller.signal }).pages();
+    await iterator.next();
+    await until(() => requested.length === 2); // page 2 is in flight
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    controller.abort();
+    // The paused iterator may never be resumed: nothing of it stays reachable from the signal.
+    expect(getEventListeners(controller.signal, 'abort')).toEqual([]);
+    await expect(iterator.next()).rejects.toMatchObject({ name: 'AbortError' });
+    expect(requested).toEqual([1, 2]);
+  });
+
+  it('leaves no listener on a long-lived signal once each iteration is over', async () => {
+    itemCount = 15;
+    const controller = new AbortController();
+    for (let run = 0; run < 3; run++) {
+      expect(await paginate(client, listItems, undefined, { pageSize: 10, signal: controller.signal }).toArray({ maxItems: Infinity })).toEqual(numbers(15));
+    }
+    expect(getEventListeners(controller.signal, 'abort')).toEqual([]);
+    expect(requested).toEqual([1, 2, 1, 2, 1, 2]);
   });
 });
