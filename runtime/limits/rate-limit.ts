@@ -287,12 +287,12 @@ export class RateLimiter {
             continue;
           }
         }
-        if (wait > 0) return this.#wakeIn(wait);
+        if (wait !== 0) return this.#wakeIn(wait);
         // A slot taken for a call that was aborted meanwhile goes to the next one; with nobody
         // left it is finished unused (a store counting from the response would hold it forever).
         const waiter = this.#shift();
         if (waiter) this.#grant(waiter);
-        else if (wait === 0 && this.#limit !== 0) this.#releaseStoreSlot();
+        else if (this.#limit !== 0) this.#releaseStoreSlot();
       }
     } finally {
       this.#pumping = false;

@@ -166,6 +166,18 @@ describe('RateLimiter details', () => {
     expect([store.releases, limiter.active]).toEqual([released, 0]);
   });
 
+  // Out of contract, but read the same by a synchronous and an asynchronous store: any answer
+  // other than 0 is a wait, never a slot.
+  it('reads a negative answer of an asynchronous store as a wait, like a synchronous one', async () => {
+    const store = new SharedStore();
+    const answers = [-1, 0];
+    store.tryAcquire = async () => answers.shift() ?? 0;
+    const limiter = new RateLimiter({ store, rateLimit: { requests: 10, intervalMs: 1000 } });
+    (await limiter.acquire())();
+    expect(answers).toEqual([]);
+    expect(store.releases).toBe(1);
+  });
+
   it('when a shared store throws for a call aborted meanwhile, there is nobody to fail and nothing breaks', async () => {
     const store = new SharedStore();
     let fail!: () => void;
