@@ -41,16 +41,23 @@ export function diffDocumentation(oldSpec: unknown, newSpec: unknown): Documenta
     const before = oldOperations.get(id);
     if (!before || before.ref.method !== after.ref.method || before.ref.path !== after.ref.path) continue;
     // Untouched operations are the rule between two releases; JSON.stringify is native and fast.
-    if (JSON.stringify([before.operation, before.pathItem.parameters]) === JSON.stringify([after.operation, after.pathItem.parameters]) && !JSON.stringify(after.operation).includes('"$ref"')) continue;
+    // A $ref, in the operation or among the path's parameters, may point at changed words.
+    const afterText = JSON.stringify([after.operation, after.pathItem.parameters]);
+    if (JSON.stringify([before.operation, before.pathItem.parameters]) === afterText && !afterText.includes('"$ref"')) continue;
     walker.operation(after.ref, before, after);
   }
 
-  const tagsBefore = new Map<string, Node>((Array.isArray(oldDocument.tags) ? oldDocument.tags : []).map((tag: Node) => [tag?.name, tag]));
-  for (const tag of Array.isArray(newDocument.tags) ? newDocument.tags : []) {
-    const before = tagsBefore.get(tag?.name);
+  const tagsBefore = new Map<string, Node>(namedTags(oldDocument).map((tag) => [tag.name, tag]));
+  for (const tag of namedTags(newDocument)) {
+    const before = tagsBefore.get(tag.name);
     if (before) walker.words(undefined, before, tag, `tags/${tag.name}`);
   }
   return walker.changes;
+}
+
+/** A tag is known by its name only: one without (as a parameter without name or place) cannot be paired. */
+function namedTags(document: Node): Node[] {
+  return (Array.isArray(document.tags) ? document.tags : []).filter((tag: Node | null) => typeof tag?.name === 'string');
 }
 
 interface IndexedOperation {
@@ -105,10 +112,12 @@ class DocumentationWalk {
       this.words(ref, oldBody, newBody, 'requestBody');
       this.content(ref, oldBody.content, newBody.content, 'requestBody');
     }
-    const oldResponses = before.operation.responses ?? {};
-    for (const [status, rawResponse] of Object.entries<any>(after.operation.responses ?? {})) {
-      if (!(status in oldResponses)) continue;
-      const oldResponse = this.resolveOld(oldResponses[status]);
+    const newResponses = after.operation.responses;
+    for (const [status, rawResponse] of Object.entries<any>(isObject(newResponses) ? newResponses : {})) {
+      const previous = own(before.operation.responses, status);
+      // Not resolved at all when only the new spec has it, as for any node on one side only.
+      if (previous === undefined) continue;
+      const oldResponse = this.resolveOld(previous);
       const newResponse = this.resolveNew(rawResponse);
       if (!oldResponse || !newResponse) continue;
       this.words(ref, oldResponse, newResponse, `responses/${status}`);
@@ -144,7 +153,7 @@ class DocumentationWalk {
 
   private content(ref: OperationRef, before: Node | undefined, after: Node | undefined, location: string) {
     for (const [mediaType, media] of Object.entries<any>(after ?? {})) {
-      const previous = before?.[mediaType];
+      const previous = own(before, mediaType);
       if (!previous) continue;
       const mediaLocation = `${location}/${escape(mediaType)}`;
       // The media type's own examples are located by it; its schema, for JSON, without it (as in the change report).
@@ -168,7 +177,8 @@ class DocumentationWalk {
     this.deprecation(ref, before, after, location);
     this.examples(ref, before, after, location);
     for (const [name, property] of Object.entries<any>(after.properties ?? {})) {
-      if (before.properties && name in before.properties) this.schema(ref, before.properties[name], property, join(location, escape(name)), seen);
+      const previous = own(before.properties, name);
+      if (previous !== undefined) this.schema(ref, previous, property, join(location, escape(name)), seen);
     }
     if (before.items && after.items) this.schema(ref, before.items, after.items, join(location, '[]'), seen);
     if (isObject(before.additionalProperties) && isObject(after.additionalProperties)) {
@@ -205,6 +215,14 @@ function escape(name: string): string {
 
 function isObject(value: unknown): value is Node {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * The entry a map from the spec has under a name it took from the other spec; never one every
+ * object inherits (`constructor`, `toString`, `__proto__`), which would pair a built-in with it.
+ */
+function own(map: unknown, name: string): any {
+  return isObject(map) && Object.hasOwn(map, name) ? map[name] : undefined;
 }
 
 /** A short quotation: long descriptions are cut, whitespace collapsed. */
