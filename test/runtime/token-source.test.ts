@@ -59,13 +59,14 @@ function source(
     fetch?: typeof globalThis.fetch;
     now?: () => number;
     shared?: SharedTokenCache;
+    scope?: string;
   } = {},
 ) {
   const warnings: string[] = [];
   const debug: string[] = [];
   const logger = options.logger ?? { warn: (message: string) => void warnings.push(message), debug: (message: string) => void debug.push(message) };
   const tokens = new ClientCredentialsTokenSource(
-    { tokenEndpoint: options.tokenEndpoint ?? endpoint, clientId: 'app-id', clientSecret: 'app-secret', resource: 'https://default.logto.app/api', scope: 'all', tokenTimeoutMs: options.tokenTimeoutMs ?? 2000, leewaySeconds: 30, authMethod: options.authMethod ?? 'basic' } as never,
+    { tokenEndpoint: options.tokenEndpoint ?? endpoint, clientId: 'app-id', clientSecret: 'app-secret', resource: 'https://default.logto.app/api', scope: options.scope ?? 'all', tokenTimeoutMs: options.tokenTimeoutMs ?? 2000, leewaySeconds: 30, authMethod: options.authMethod ?? 'basic' } as never,
     { fetch: options.fetch ?? fetch, logger, ...(options.now && { now: options.now }), ...(options.shared && { shared: options.shared }) },
   );
   return { tokens, warnings, debug };
@@ -131,6 +132,15 @@ describe('ClientCredentialsTokenSource', () => {
     const narrow = source();
     await narrow.tokens.getToken();
     expect(narrow.warnings[0]).toContain('was granted scope "read write" instead of "all"');
+  });
+
+  it('reads a scope that is not a string as none, and names every permission missing', async () => {
+    answer = token({ scope: 5 });
+    const { tokens, warnings } = source({ scope: 'read write' });
+    await tokens.getToken();
+    expect(warnings).toEqual([
+      'The M2M token for app-id was granted no scope instead of "read write": calls will likely fail with 403 auth.forbidden. Assign the app a machine-to-machine role with the Management API\'s "read write" permission.',
+    ]);
   });
 
   it('says what a rejection was, with the OAuth error and a hint for the two common ones', async () => {
