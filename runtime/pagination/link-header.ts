@@ -18,7 +18,10 @@ export interface Link {
   target: string;
   /** Relation types, lower-cased: `rel="next last"` gives `['next', 'last']`. */
   rel: string[];
-  /** Every parameter by lower-cased name, first occurrence wins; a bare `; name` is `''`. */
+  /**
+   * Every parameter by lower-cased name, first occurrence wins; a bare `; name` is `''`.
+   * A null-prototype object: `constructor`, `__proto__`... are names like any other.
+   */
   params: Record<string, string>;
 }
 
@@ -37,6 +40,8 @@ export class LinkHeaderError extends SyntaxError {
 // RFC 9110 §5.6.2 tchar.
 const TOKEN_CHAR = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
 const isWhitespace = (char: string | undefined) => char === ' ' || char === '\t';
+// RFC 9110 §5.6.4 quoted-pair: "\" ( HTAB / SP / VCHAR / obs-text ).
+const QUOTED_PAIR_CHAR = /[\t\x20-\x7e\x80-\xff]/;
 
 /** Parses a `Link` header value; `null`, `''` or only commas/whitespace give `[]`. */
 export function parseLinkHeader(header: string | null | undefined): Link[] {
@@ -66,6 +71,7 @@ export function parseLinkHeader(header: string | null | undefined): Link[] {
       if (char === '\\') {
         at++;
         if (at >= header.length) fail('a character after "\\"');
+        if (!QUOTED_PAIR_CHAR.test(header[at])) fail('a tab, space or visible character after "\\"');
       } else if (char < ' ' && char !== '\t') {
         fail('a printable character in quoted string');
       }
@@ -95,7 +101,8 @@ export function parseLinkHeader(header: string | null | undefined): Link[] {
     }
     at = close + 1;
 
-    const params: Record<string, string> = {};
+    // No prototype, so that `in` below sees only the parameters already read.
+    const params: Record<string, string> = Object.create(null);
     for (;;) {
       skipWhitespace();
       if (at >= header.length || header[at] === ',') break;

@@ -12,7 +12,7 @@
  *   short one or once an uncapped `Total-Number` is reached;
  * - an empty page always ends the iteration.
  */
-import { findLink, LinkHeaderError, parseLinkHeader, type Link } from './link-header.js';
+import { findLink, parseLinkHeader, type Link } from './link-header.js';
 import type { CallOptions, OperationClient, PaginatedOperation, RequestParams } from '../client/operation.js';
 import { prefetchPages, type FetchedPage } from './page-prefetch.js';
 
@@ -24,7 +24,10 @@ export interface PaginateOptions extends CallOptions {
   pageSize?: number;
   /** First page to request (1-based). Default 1; pass a failed page's number to resume. */
   startPage?: number;
-  /** Stop after this many items; pages past them are never requested. Default: no cap. */
+  /**
+   * Stop after this many items. Counted in items, not pages: a short page does not end the
+   * iteration early, and no page past the one that reaches the cap is requested. Default: no cap.
+   */
   maxItems?: number;
   /**
    * Page requests kept in flight ahead of the page being consumed. Default 1 (the next page
@@ -132,14 +135,11 @@ export function paginate<Params, Item>(
   async function* pages(cap: number): AsyncGenerator<Page<Item>, void, undefined> {
     let remaining = Math.min(cap, maxItems);
     if (remaining === 0) return;
-    const lastWantedPage = startPage + Math.ceil(remaining / pageSize) - 1;
-    for await (const { page } of prefetchPages({ startPage, concurrency, lastWantedPage, signal, fetchPage })) {
-      if (page.items.length >= remaining) {
-        yield { ...page, items: page.items.slice(0, remaining) };
-        return;
-      }
+    const plan = { startPage, concurrency, maxItems: remaining, pageSize, signal, fetchPage };
+    // The prefetcher ends with the page that reaches the cap, so only that one is cut short.
+    for await (const { page } of prefetchPages(plan)) {
+      yield { ...page, items: page.items.slice(0, remaining) };
       remaining -= page.items.length;
-      yield page;
     }
   }
 
@@ -166,8 +166,7 @@ export function paginate<Params, Item>(
 
 /** Reads one page's items and headers, and decides whether there is a next page. */
 function readPage<Item>(id: string, page: number, pageSize: number, data: unknown, response: Response): FetchedItems<Item> {
-  const fail = (message: string, cause?: unknown) =>
-    new PaginationError(`paginate(${id}) page ${page}: ${message}`, page, pageSize, response, { cause });
+  const fail = (message: string) => new PaginationError(`paginate(${id}) page ${page}: ${message}`, page, pageSize, response);
   if (!Array.isArray(data)) throw fail(`expected a JSON array, got ${data === null ? 'null' : typeof data}`);
   const items = data as Item[];
 
@@ -177,14 +176,15 @@ function readPage<Item>(id: string, page: number, pageSize: number, data: unknow
   const totalCountIsCapped = response.headers.get('total-number-is-capped')?.trim().toLowerCase() === 'true';
   const lastPage = totalCount !== undefined && !totalCountIsCapped ? Math.ceil(totalCount / pageSize) : undefined;
 
-  let links: Link[] = [];
+  let links: Link[];
   try {
     links = parseLinkHeader(response.headers.get('link'));
-  } catch (error) {
-    // Documented fallback: a syntactically broken Link header is treated as absent and pages
-    // are counted instead (safe: Logto pages are addressed by number). A *readable* next link
-    // that disagrees with page + 1 is an error below, since following it would skip or repeat.
-    if (!(error instanceof LinkHeaderError)) throw error;
+  } catch {
+    // parseLinkHeader throws only LinkHeaderError, for a syntactically broken header.
+    // Documented fallback: such a header is treated as absent and pages are counted instead
+    // (safe: Logto pages are addressed by number). A *readable* next link that disagrees with
+    // page + 1 is an error below, since following it would skip or repeat.
+    links = [];
   }
   const paginationLinks = links.filter((link) => link.rel.some((rel) => PAGINATION_RELS.has(rel)));
 
@@ -202,7 +202,7 @@ function readPage<Item>(id: string, page: number, pageSize: number, data: unknow
     // endpoint ignored page_size (and returned everything), so asking again would repeat them.
     hasNext = items.length === pageSize && (lastPage === undefined || page < lastPage);
   }
-  return { hasNext, lastPage, page: { items, page, pageSize, totalCount, totalCountIsCapped, response } };
+  return { hasNext, itemCount: items.length, lastPage, page: { items, page, pageSize, totalCount, totalCountIsCapped, response } };
 }
 
 const PAGINATION_RELS = new Set(['first', 'prev', 'previous', 'next', 'last']);

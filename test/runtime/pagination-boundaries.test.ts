@@ -213,6 +213,14 @@ describe('a page that is not a JSON array', () => {
     expect((error as Error).message).toBe(`paginate(ListItems) page 2: expected a JSON array, got ${described}`);
     expect(requested).toEqual([1, 2]);
   });
+
+  it('has no cause: nothing was thrown under it (no "[cause]: undefined" in logs)', async () => {
+    itemCount = 30;
+    answer = () => ({ body: { items: [] } });
+    const error = await failure(() => walk({ pageSize: 10 }));
+    expect(error).toBeInstanceOf(PaginationError);
+    expect(Object.hasOwn(error as Error, 'cause')).toBe(false);
+  });
 });
 
 describe('toArray with two caps', () => {
@@ -270,30 +278,71 @@ describe('which Link headers steer the iteration', () => {
 });
 
 describe('maxItems bounds the pages requested', () => {
-  it('stops at the last page maxItems needs, even when it is short and a capped count says go on', async () => {
-    itemCount = 12;
+  it('stops at the page that reaches maxItems, even though a capped count says go on', async () => {
+    itemCount = 30;
     answer = () => ({ headers: { 'Total-Number': '10001', 'Total-Number-Is-Capped': 'true' } });
     const pages = await walk({ pageSize: 10, maxItems: 15 });
     expect(pages.map((page) => [page.page, page.items])).toEqual([
       [1, numbers(10)],
-      [2, [10, 11]],
+      [2, numbers(15).slice(10)],
     ]);
-    // 15 items take at most 2 pages of 10: page 3 is never asked for.
+    // 15 items fill 2 full pages of 10: page 3 is never asked for.
     expect(requested).toEqual([1, 2]);
   });
 
-  it('ends on a page longer than page_size that reaches maxItems exactly: no page is yielded after it', async () => {
+  it('ends on a page longer than page_size that reaches maxItems exactly: no page is requested or yielded after it', async () => {
     itemCount = 30;
     // Page 1 ignores page_size and answers 20 items; the capped count says more may follow.
     answer = ({ page }) => ({ headers: { 'Total-Number': '10001', 'Total-Number-Is-Capped': 'true' }, ...(page === 1 ? { body: numbers(20) } : {}) });
     const iterator = paginate(client, listItems, undefined, { pageSize: 10, maxItems: 20 }).pages();
     const first = await iterator.next();
     expect((first.value as Page<number>).items).toEqual(numbers(20));
-    // Page 2 was fetched ahead (20 items take 2 pages of 10)...
-    await until(() => requested.length === 2);
-    // ...but the cap is reached: neither its items nor an empty page 2 are yielded.
+    // The cap is reached with page 1: page 2 is neither asked for nor yielded (not even empty).
     expect(await iterator.next()).toEqual({ done: true, value: undefined });
-    expect(requested).toEqual([1, 2]);
+    expect(requested).toEqual([1]);
+  });
+});
+
+describe('maxItems with short pages: the cap, not a page count, ends the iteration', () => {
+  it('goes on past a short page with rel="next" until maxItems items are yielded', async () => {
+    itemCount = 40;
+    // Page 1 answers 5 of its 10 items, yet says a page 2 follows: 20 items take 3 pages here.
+    answer = ({ page }) => ({
+      headers: { Link: `</items?page=${page + 1}&page_size=10>; rel="next"` },
+      ...(page === 1 ? { body: numbers(5) } : {}),
+    });
+    const items = await paginate(client, listItems, undefined, { pageSize: 10, maxItems: 20 }).toArray({ maxItems: Infinity });
+    expect(items).toEqual([...numbers(5), ...numbers(25).slice(10)]);
+    expect(requested).toEqual([1, 2, 3]);
+  });
+
+  it('fetches ahead only the pages the items still wanted need, counting the pages in flight as full', async () => {
+    itemCount = 40;
+    answer = ({ page }) => ({
+      headers: { 'Total-Number': '40', Link: `</items?page=${page + 1}&page_size=10>; rel="next"` },
+      ...(page === 1 ? { body: numbers(5) } : {}),
+    });
+    const pages = await walk({ pageSize: 10, maxItems: 20, concurrency: 4 });
+    expect(pages.map((page) => [page.page, page.items.length])).toEqual([
+      [1, 5],
+      [2, 10],
+      [3, 5],
+    ]);
+    // After page 1, 15 items are wanted: pages 2 and 3, not page 4 that the count says exists.
+    expect([...requested].sort((a, b) => a - b)).toEqual([1, 2, 3]);
+  });
+
+  it('under a capped count, goes on past a short page until the empty one', async () => {
+    itemCount = 12;
+    answer = () => ({ headers: { 'Total-Number': '10001', 'Total-Number-Is-Capped': 'true' } });
+    const pages = await walk({ pageSize: 10, maxItems: 15 });
+    // A short page is no end under a capped count (see above): only the empty page 3 is.
+    expect(pages.map((page) => [page.page, page.items])).toEqual([
+      [1, numbers(10)],
+      [2, [10, 11]],
+      [3, []],
+    ]);
+    expect(requested).toEqual([1, 2, 3]);
   });
 });
 
