@@ -1,7 +1,7 @@
 /**
  * Writes MUTATION.md from Stryker's JSON reports (reports/mutation/<scope>.json, written by
  * `npm run mutation`): the mutation score per source folder, and every surviving mutant with
- * its explanation from reports/equivalent-mutants/<folder>.json (a mutant no test can tell apart from
+ * its explanation from reports/equivalent-mutants/<scope>.json (a mutant no test can tell apart from
  * the original) or marked "not explained" when it has none.
  *
  *   npx tsx scripts/mutation-summary.ts [--check] [--before DIR --before-label TEXT]
@@ -86,7 +86,7 @@ function mergeReports(reports: Report[]): Report {
 /** `file:line mutator replacement` → why no test can notice it. */
 type Explanations = Record<string, string>;
 
-// One file per source folder (reports/equivalent-mutants/<folder>.json), merged.
+// One file per source folder (reports/equivalent-mutants/<scope>.json), merged.
 const explanationsDir = join(root, 'reports', 'equivalent-mutants');
 const explanations: Explanations = Object.assign(
   {},
@@ -146,7 +146,7 @@ const lines: string[] = [
   'Written by `npm run mutation` (Stryker, `stryker.config.mjs`; this summary: `scripts/mutation-summary.ts`',
   "from Stryker's JSON reports). Score = killed (or timed out) ÷ every mutant that ran or had no",
   "covering test. Mutants in module-level code are left out (`ignoreStatic`: each would run the",
-  'whole suite); explained survivors are in `reports/equivalent-mutants/<folder>.json`.',
+  'whole suite); explained survivors are in `reports/equivalent-mutants/<scope>.json`.',
   '',
 ];
 const survivorsSection: string[] = [];
