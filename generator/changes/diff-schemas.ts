@@ -205,9 +205,11 @@ function compare(
     else add('field-added', false, `field "${name}" added`, where);
   }
 
-  if (oldSchema.items !== undefined && newSchema.items !== undefined) {
-    walk(context, oldSchema.items, newSchema.items, `${location}/[]`, changes, inProgress);
-  }
+  // Walked even when a side has no `items`: an array without them is `unknown[]`, so gaining or
+  // losing them is a schema added or removed at `[]`, breaking as walk decides for any schema
+  // (in a request gaining narrows what may be sent, in a response losing untypes what is read).
+  // With `items` on neither side, walk sees any JSON twice and reports nothing.
+  walk(context, oldSchema.items, newSchema.items, `${location}/[]`, changes, inProgress);
   // Extra keys: `additionalProperties: true` (or `{}`) is an index signature `[key: string]: unknown`
   // in the generated type; absent or `false` is none (`Record<string, never>` for an object
   // without fields). Allowing more keys breaks no one; no longer allowing them breaks code that

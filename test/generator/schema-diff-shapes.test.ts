@@ -134,6 +134,20 @@ describe('diffSchemas: shapes', () => {
     expect(diff('request', given[0], given[1])).toEqual(want);
   });
 
+  // `{type: 'array'}` is `unknown[]`: gaining `items` narrows what may be sent and types what is
+  // read, like a schema gained at the item location; losing them is the reverse.
+  it.each([
+    { direction: 'request' as const, added: true, removed: false },
+    { direction: 'response' as const, added: false, removed: true },
+  ])('an array that gains or loses its items, in a $direction: a schema added or removed at []', ({ direction, added, removed }) => {
+    expect(diff(direction, { type: 'array' }, { type: 'array', items: { type: 'string' } })).toEqual([
+      { kind: 'schema-added', breaking: added, location: 'body/[]', message: 'now has a schema (string) (was any JSON)' },
+    ]);
+    expect(diff(direction, { type: 'array', items: ref('Name') }, { type: 'array' })).toEqual([
+      { kind: 'schema-removed', breaking: removed, location: 'body/[]', message: 'no longer has a schema (now any JSON)' },
+    ]);
+  });
+
   it('a $ref the context does not resolve is a schema', () => {
     const unresolved = { resolveOld: (value: unknown) => value, resolveNew: (value: unknown) => value, direction: 'response' as const };
     expect(diffSchemas(unresolved, undefined, ref('Name'), 'body')).toEqual([
