@@ -285,18 +285,14 @@ function unionBranches(resolve: (value: any) => any, schema: Schema): unknown[] 
   return branches;
 }
 
-// Built once per union so a recursive schema meets the same merged object again (cycle check).
-const mergedCache = new WeakMap<object, Schema | null>();
-
 /**
  * A union whose every branch is an object, merged into one object: each field's literal
  * values across branches become an enum, and a field is required when every branch requires
  * it. `{type: 'email'|'phone', value}` split into one branch per type compares as unchanged.
  */
 function mergedObjectBranches(resolve: (value: any) => any, schema: Schema): Schema | undefined {
-  if (mergedCache.has(schema)) return mergedCache.get(schema) ?? undefined;
   const branches = (schema.oneOf ?? schema.anyOf ?? []).map((raw: unknown) => resolve(raw));
-  let merged: Schema | null = null;
+  let merged: Schema | undefined;
   if (branches.length > 0 && branches.every((branch: unknown) => isObject(branch) && typeOf(branch) === 'object')) {
     const fields = new Map<string, unknown[]>();
     for (const branch of branches as Schema[]) {
@@ -313,8 +309,7 @@ function mergedObjectBranches(resolve: (value: any) => any, schema: Schema): Sch
     merged = { type: 'object', properties, required: [...required] };
     if (schema.nullable) merged.nullable = true;
   }
-  mergedCache.set(schema, merged);
-  return merged ?? undefined;
+  return merged;
 }
 
 function withoutKeys(schema: Schema): Schema {
