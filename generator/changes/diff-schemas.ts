@@ -220,7 +220,9 @@ function compare(
   else if (oldExtra && !newExtra) add('additional-properties-removed', true, 'no longer allows additional properties');
   else if (oldExtra && newExtra) walk(context, oldExtra, newExtra, `${location}/*`, changes, inProgress);
 
-  compareVariants(context, oldSchema, newSchema, location, changes, inProgress);
+  // A side that is an enum spelled as a oneOf of literals has its values, not variants: they
+  // were compared above as the set being restricted or no longer restricted, like an `enum`.
+  if (!oldEnum && !newEnum) compareVariants(context, oldSchema, newSchema, location, changes, inProgress);
 
   function compareNullable() {
     const oldNullable = oldSchema.nullable === true;

@@ -49,9 +49,6 @@ describe('diffSchemas: unions', () => {
       want: [
         { kind: 'type-changed', breaking: true, location: 'body', message: 'no longer restricted to "a", "b" (now any object)' },
         { kind: 'field-added', breaking: false, location: 'body/a', message: 'field "a" added' },
-        { kind: 'variant-removed', breaking: true, location: 'body', message: 'union variant "a" removed' },
-        { kind: 'variant-removed', breaking: true, location: 'body', message: 'union variant "b" removed' },
-        { kind: 'variant-added', breaking: false, location: 'body', message: 'union variant object added' },
       ],
     },
     {
