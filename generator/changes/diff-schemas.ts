@@ -205,9 +205,11 @@ function compare(
     else add('field-added', false, `field "${name}" added`, where);
   }
 
-  if (oldSchema.items !== undefined && newSchema.items !== undefined) {
-    walk(context, oldSchema.items, newSchema.items, `${location}/[]`, changes, inProgress);
-  }
+  // Walked even when a side has no `items`: an array without them is `unknown[]`, so gaining or
+  // losing them is a schema added or removed at `[]`, breaking as walk decides for any schema
+  // (in a request gaining narrows what may be sent, in a response losing untypes what is read).
+  // With `items` on neither side, walk sees any JSON twice and reports nothing.
+  walk(context, oldSchema.items, newSchema.items, `${location}/[]`, changes, inProgress);
   // Extra keys: `additionalProperties: true` (or `{}`) is an index signature `[key: string]: unknown`
   // in the generated type; absent or `false` is none (`Record<string, never>` for an object
   // without fields). Allowing more keys breaks no one; no longer allowing them breaks code that
@@ -218,7 +220,9 @@ function compare(
   else if (oldExtra && !newExtra) add('additional-properties-removed', true, 'no longer allows additional properties');
   else if (oldExtra && newExtra) walk(context, oldExtra, newExtra, `${location}/*`, changes, inProgress);
 
-  compareVariants(context, oldSchema, newSchema, location, changes, inProgress);
+  // A side that is an enum spelled as a oneOf of literals has its values, not variants: they
+  // were compared above as the set being restricted or no longer restricted, like an `enum`.
+  if (!oldEnum && !newEnum) compareVariants(context, oldSchema, newSchema, location, changes, inProgress);
 
   function compareNullable() {
     const oldNullable = oldSchema.nullable === true;
@@ -283,18 +287,14 @@ function unionBranches(resolve: (value: any) => any, schema: Schema): unknown[] 
   return branches;
 }
 
-// Built once per union so a recursive schema meets the same merged object again (cycle check).
-const mergedCache = new WeakMap<object, Schema | null>();
-
 /**
  * A union whose every branch is an object, merged into one object: each field's literal
  * values across branches become an enum, and a field is required when every branch requires
  * it. `{type: 'email'|'phone', value}` split into one branch per type compares as unchanged.
  */
 function mergedObjectBranches(resolve: (value: any) => any, schema: Schema): Schema | undefined {
-  if (mergedCache.has(schema)) return mergedCache.get(schema) ?? undefined;
   const branches = (schema.oneOf ?? schema.anyOf ?? []).map((raw: unknown) => resolve(raw));
-  let merged: Schema | null = null;
+  let merged: Schema | undefined;
   if (branches.length > 0 && branches.every((branch: unknown) => isObject(branch) && typeOf(branch) === 'object')) {
     const fields = new Map<string, unknown[]>();
     for (const branch of branches as Schema[]) {
@@ -311,8 +311,7 @@ function mergedObjectBranches(resolve: (value: any) => any, schema: Schema): Sch
     merged = { type: 'object', properties, required: [...required] };
     if (schema.nullable) merged.nullable = true;
   }
-  mergedCache.set(schema, merged);
-  return merged ?? undefined;
+  return merged;
 }
 
 function withoutKeys(schema: Schema): Schema {

@@ -38,6 +38,27 @@ describe('diffSchemas: enums and literals', () => {
       want: [{ kind: 'type-changed', breaking: true, location: 'body', message: 'literal changed from "a" to "b"' }],
     },
     {
+      // Logto's spelling of an enum: its variants are its values, already compared as such.
+      name: 'an enum written as a oneOf of literals that became its plain type: only no longer restricted',
+      given: [{ type: 'string', oneOf: [literal('a'), literal('b')] }, { type: 'string' }],
+      want: [{ kind: 'type-changed', breaking: false, location: 'body', message: 'no longer restricted to "a", "b" (now any string)' }],
+    },
+    {
+      name: 'the same written with enum: only no longer restricted',
+      given: [{ type: 'string', enum: ['a', 'b'] }, { type: 'string' }],
+      want: [{ kind: 'type-changed', breaking: false, location: 'body', message: 'no longer restricted to "a", "b" (now any string)' }],
+    },
+    {
+      name: 'a plain type that became an enum written as a oneOf of literals: only now restricted',
+      given: [{ type: 'string' }, { type: 'string', oneOf: [literal('a'), literal('b')] }],
+      want: [{ kind: 'type-changed', breaking: true, location: 'body', message: 'now restricted to "a", "b" (was any string)' }],
+    },
+    {
+      name: 'a oneOf of one literal that became its plain type: reported once',
+      given: [{ type: 'string', oneOf: [literal('a')] }, { type: 'string' }],
+      want: [{ kind: 'type-changed', breaking: false, location: 'body', message: 'no longer restricted to "a" (now any string)' }],
+    },
+    {
       name: 'an ordinary format (email) is no literal: dropping it restricts nothing',
       given: [{ type: 'string', format: 'email' }, { type: 'string' }],
       want: [],

@@ -24,10 +24,8 @@ const resolve = makeResolver({
     },
   },
 });
-// Fresh copies on every run: the merged form of a union is cached per schema object for the
-// whole process, so a schema object seen by an earlier run would skip the merging code.
 const diff = (direction: Direction, oldSchema: unknown, newSchema: unknown) =>
-  diffSchemas({ resolveOld: resolve, resolveNew: resolve, direction }, structuredClone(oldSchema), structuredClone(newSchema), 'body');
+  diffSchemas({ resolveOld: resolve, resolveNew: resolve, direction }, oldSchema, newSchema, 'body');
 const literal = (value: string) => ({ type: 'string', format: JSON.stringify(value) });
 // The one field name that tells an empty list from the `["Stryker was here"]` Stryker puts in
 // its place: a schema without a `required` list requires no field, whatever it is called.
@@ -132,6 +130,20 @@ describe('diffSchemas: shapes', () => {
     { name: 'a schema that is a list is not compared', given: [[], { type: 'string' }], want: [] },
   ])('$name', ({ given, want }) => {
     expect(diff('request', given[0], given[1])).toEqual(want);
+  });
+
+  // `{type: 'array'}` is `unknown[]`: gaining `items` narrows what may be sent and types what is
+  // read, like a schema gained at the item location; losing them is the reverse.
+  it.each([
+    { direction: 'request' as const, added: true, removed: false },
+    { direction: 'response' as const, added: false, removed: true },
+  ])('an array that gains or loses its items, in a $direction: a schema added or removed at []', ({ direction, added, removed }) => {
+    expect(diff(direction, { type: 'array' }, { type: 'array', items: { type: 'string' } })).toEqual([
+      { kind: 'schema-added', breaking: added, location: 'body/[]', message: 'now has a schema (string) (was any JSON)' },
+    ]);
+    expect(diff(direction, { type: 'array', items: ref('Name') }, { type: 'array' })).toEqual([
+      { kind: 'schema-removed', breaking: removed, location: 'body/[]', message: 'no longer has a schema (now any JSON)' },
+    ]);
   });
 
   it('a $ref the context does not resolve is a schema', () => {
