@@ -50,7 +50,7 @@ export function makeResolver(document: Schema): (value: any) => any {
     let node: any = document;
     for (const raw of ref.slice(2).split('/')) {
       const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-      if (node === null || typeof node !== 'object' || !(key in node)) throw new Error(`unresolvable $ref "${ref}"`);
+      if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) throw new Error(`unresolvable $ref "${ref}"`);
       node = node[key];
     }
     cache.set(ref, node);

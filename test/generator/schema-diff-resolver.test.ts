@@ -18,6 +18,14 @@ describe('makeResolver', () => {
     expect(() => resolve({ $ref: ref })).toThrow(new Error(`unresolvable $ref "${ref}"`));
   });
 
+  it.each(['constructor', 'toString', '__proto__'])('finds only what the document holds: a $ref to a schema named %s that it lacks is unresolvable', (name) => {
+    // Every object inherits these names: looked up with `in`, they resolved to built-ins.
+    const ref = `#/components/schemas/${name}`;
+    expect(() => resolve({ $ref: ref })).toThrow(new Error(`unresolvable $ref "${ref}"`));
+    const named = makeResolver(JSON.parse(`{"components":{"schemas":{"${name}":{"type":"integer"}}}}`));
+    expect(named({ $ref: ref })).toEqual({ type: 'integer' });
+  });
+
   it('returns a value that is not an object as it is, even a function carrying a $ref', () => {
     // Refs are followed on objects only; JSON has no functions, so one here is left alone.
     const carrier = Object.assign(() => undefined, { $ref: '#/components/schemas/Name' });
