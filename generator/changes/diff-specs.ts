@@ -29,6 +29,8 @@ export type ChangeKind =
   | 'media-type-added'
   | 'media-type-removed'
   | 'response-status-changed'
+  | 'response-status-added'
+  | 'response-status-removed'
   | 'response-body-added'
   | 'response-body-removed'
   | 'response-added'
@@ -113,17 +115,18 @@ export function diffSpecs(oldSpec: unknown, newSpec: unknown): ChangeReport {
   }
 
   const context = { oldDocument, newDocument, resolveOld, resolveNew };
-  // Most operations are untouched between two releases: when an operation's JSON (and, for
-  // one that uses $refs, the components it can reach) is byte-identical, skip the walk.
+  // Most operations are untouched between two releases: when an operation's JSON and that of
+  // everything its $refs reach is byte-identical, skip the walk. A $ref may point anywhere in
+  // the document (into another operation, say), so each target is checked, not `components`.
   // JSON.stringify is native and fast, so this costs a fraction of walking the schemas.
-  const sameComponents = JSON.stringify(oldDocument.components ?? null) === JSON.stringify(newDocument.components ?? null);
+  const reachesOnlyUnchanged = unchangedTargets(oldDocument, newDocument);
   const sameSecurity = JSON.stringify(oldDocument.security ?? null) === JSON.stringify(newDocument.security ?? null);
   const changed: ChangedOperation[] = [];
   for (const [oldOperation, newOperation] of pairs) {
     if (sameSecurity && oldOperation.ref.operationId === newOperation.ref.operationId && oldOperation.ref.method === newOperation.ref.method && oldOperation.ref.path === newOperation.ref.path) {
       const before = JSON.stringify([oldOperation.operation, oldOperation.pathItem.parameters ?? null]);
       const after = JSON.stringify([newOperation.operation, newOperation.pathItem.parameters ?? null]);
-      if (before === after && (sameComponents || !before.includes('"$ref"'))) continue;
+      if (before === after && reachesOnlyUnchanged(before)) continue;
     }
     const changes = diffOperation(context, oldOperation, newOperation);
     if (changes.length === 0) continue;
@@ -220,49 +223,73 @@ interface Parameter {
 function diffParameters(context: DiffContext, oldOperation: IndexedOperation, newOperation: IndexedOperation, add: Add) {
   const oldParameters = collectParameters(context.resolveOld, oldOperation);
   const newParameters = collectParameters(context.resolveNew, newOperation);
-  const removed = [...oldParameters.values()].filter((parameter) => !newParameters.has(key(parameter)));
-  const added = [...newParameters.values()].filter((parameter) => !oldParameters.has(key(parameter)));
 
-  // Path parameters are renamed when the path keeps its shape: pair them by position.
-  const renames = new Map<Parameter, Parameter>();
-  const oldPathNames = pathParameterNames(oldOperation.ref.path);
-  const newPathNames = pathParameterNames(newOperation.ref.path);
-  if (oldOperation.shape === newOperation.shape) {
-    oldPathNames.forEach((oldName, index) => {
-      const newName = newPathNames[index];
-      const before = oldParameters.get(`path/${oldName}`);
-      const after = newParameters.get(`path/${newName}`);
-      if (oldName !== newName && before && after) renames.set(before, after);
-    });
+  // Which new parameter each old one is: the same segments of a path that keeps its shape
+  // (see sameSegments), otherwise the same place and name.
+  const counterparts = oldOperation.shape === newOperation.shape ? sameSegments(oldOperation, newOperation, oldParameters, newParameters) : new Map<Parameter, Parameter>();
+  const taken = new Set(counterparts.values());
+  for (const [id, before] of oldParameters) {
+    const after = newParameters.get(id);
+    if (after && !counterparts.has(before) && !taken.has(after)) {
+      counterparts.set(before, after);
+      taken.add(after);
+    }
   }
+  const added = [...newParameters.values()].filter((parameter) => !taken.has(parameter));
+
   // A single query/header parameter swapped for another one is reported as a rename.
   for (const place of ['query', 'header', 'cookie']) {
-    const gone = removed.filter((parameter) => parameter.in === place);
+    const gone = [...oldParameters.values()].filter((parameter) => parameter.in === place && !counterparts.has(parameter));
     const came = added.filter((parameter) => parameter.in === place);
-    if (gone.length === 1 && came.length === 1) renames.set(gone[0]!, came[0]!);
+    if (gone.length === 1 && came.length === 1) counterparts.set(gone[0]!, came[0]!);
   }
-  const renamedTo = new Set(renames.values());
+  const pairedTo = new Set(counterparts.values());
 
-  for (const parameter of removed) {
+  for (const parameter of oldParameters.values()) {
     const location = `${parameter.in}/${parameter.name}`;
-    const replacement = renames.get(parameter);
-    if (replacement) {
+    const replacement = counterparts.get(parameter);
+    if (!replacement) {
+      add('parameter-removed', true, `${parameter.in} parameter "${parameter.name}" removed`, location);
+    } else if (replacement.name !== parameter.name) {
       add('parameter-renamed', true, `${parameter.in} parameter "${parameter.name}" renamed to "${replacement.name}"`, location);
       compareParameter(context, parameter, replacement, add);
-    } else {
-      add('parameter-removed', true, `${parameter.in} parameter "${parameter.name}" removed`, location);
     }
   }
   for (const parameter of added) {
-    if (renamedTo.has(parameter)) continue;
+    if (pairedTo.has(parameter)) continue;
     const location = `${parameter.in}/${parameter.name}`;
     if (parameter.required) add('parameter-newly-required', true, `new required ${parameter.in} parameter "${parameter.name}"`, location);
     else add('parameter-added', false, `optional ${parameter.in} parameter "${parameter.name}" added`, location);
   }
-  for (const [id, before] of oldParameters) {
-    const after = newParameters.get(id);
-    if (after) compareParameter(context, before, after, add);
+  for (const before of oldParameters.values()) {
+    const after = counterparts.get(before);
+    if (after?.name === before.name) compareParameter(context, before, after, add);
   }
+}
+
+/**
+ * A path that keeps its shape is the same route (operations are paired by it), so a path
+ * parameter is the segments it fills, whatever it is called: an old and a new one that fill
+ * exactly the same segments are one parameter, renamed if the names differ. In `/x/{a}/{b}` →
+ * `/x/{c}/{a}`, `a` became `c` and `b` became `a`: a caller renaming them so sends the same
+ * request. A name whose segments were split or merged (`/x/{n}/{n}` → `/x/{m}/{n}`) has no
+ * such counterpart and is left to be matched by name: `n` stays, `m` is new.
+ */
+function sameSegments(oldOperation: IndexedOperation, newOperation: IndexedOperation, oldParameters: Map<string, Parameter>, newParameters: Map<string, Parameter>) {
+  const segments = (path: string) => {
+    const byName = new Map<string, number[]>();
+    pathParameterNames(path).forEach((name, index) => byName.set(name, [...(byName.get(name) ?? []), index]));
+    return new Map([...byName].map(([name, indexes]) => [indexes.join(), name]));
+  };
+  const newBySegments = segments(newOperation.ref.path);
+  const counterparts = new Map<Parameter, Parameter>();
+  for (const [filled, oldName] of segments(oldOperation.ref.path)) {
+    const newName = newBySegments.get(filled);
+    const before = oldParameters.get(`path/${oldName}`);
+    const after = newParameters.get(`path/${newName}`);
+    if (newName !== undefined && before && after) counterparts.set(before, after);
+  }
+  return counterparts;
 }
 
 function compareParameter(context: DiffContext, before: Parameter, after: Parameter, add: Add) {
@@ -341,8 +368,23 @@ function diffResponses(
     add('response-status-changed', false, `success status changed from ${from} to ${to}`, `responses/${to}`);
     pairs.push([from, before.get(from), to, after.get(to)]);
   } else {
+    // The wrapper returns the body of whichever 2xx came (undefined for one without a body).
+    // A status gone with its body takes away data a caller read: breaking, as oasdiff's
+    // response-success-status-removed; one gone without a body only narrows the result.
     for (const status of onlyBefore) {
       if (hasBody(before.get(status))) add('response-body-removed', true, `response ${status} (with a body) removed`, `responses/${status}`);
+      else add('response-status-removed', false, `success status ${status} (without a body) removed`, `responses/${status}`);
+    }
+    // A status added (oasdiff: response-success-status-added, not breaking) is one more body
+    // the result may be, as a union variant added; but one without a body, where every success
+    // response had one, lets the call resolve to undefined: breaking, as a field now nullable.
+    const alwaysData = before.size > 0 && [...before.values()].every(hasBody);
+    for (const status of onlyAfter) {
+      if (alwaysData && !hasBody(after.get(status))) {
+        add('response-status-added', true, `success status ${status} added, without a body (the call may now resolve to undefined)`, `responses/${status}`);
+      } else {
+        add('response-status-added', false, `success status ${status} added`, `responses/${status}`);
+      }
     }
   }
   for (const [, oldResponse, status, newResponse] of pairs) {
@@ -440,6 +482,59 @@ function diffContent(
   for (const mediaType of Object.keys(after)) {
     if (!(mediaType in before)) add('media-type-added', false, `${mediaType} now ${request ? 'accepted' : 'returned'}`, location);
   }
+}
+
+/**
+ * Whether every $ref in a piece of JSON, and in turn every $ref in what they point at, points
+ * at JSON that is the same in both documents. A target missing on either side, or a $ref the
+ * resolver would refuse, is not known to be the same: the walk then reports it as it does.
+ */
+function unchangedTargets(oldDocument: Record<string, any>, newDocument: Record<string, any>): (json: string) => boolean {
+  // Per $ref: the $refs inside its target, or null when the target differs or is not found.
+  const targets = new Map<string, string[] | null>();
+  const refsInTarget = (ref: string) => {
+    let refs = targets.get(ref);
+    if (refs === undefined) {
+      const before = targetJson(oldDocument, ref);
+      refs = before !== undefined && before === targetJson(newDocument, ref) ? refsIn(before) : null;
+      targets.set(ref, refs);
+    }
+    return refs;
+  };
+  return (json) => {
+    const queue = refsIn(json);
+    const seen = new Set<string>();
+    // The queue grows while it is read: every $ref reachable is checked once.
+    for (const ref of queue) {
+      if (seen.has(ref)) continue;
+      seen.add(ref);
+      const inner = refsInTarget(ref);
+      if (inner === null) return false;
+      queue.push(...inner);
+    }
+    return true;
+  };
+}
+
+/**
+ * Every string `$ref` of an object in this JSON: all the resolver can follow. JSON escapes each
+ * quote inside a string, so `"$ref":"` is a `$ref` key and its value, or the end of a key that
+ * ends in `$ref` — one more target to check: at worst a walk not needed, never a change missed.
+ */
+function refsIn(json: string): string[] {
+  return [...json.matchAll(/"\$ref":("(?:[^"\\]|\\.)*")/g)].map((match) => JSON.parse(match[1]!) as string);
+}
+
+/** The JSON at a local $ref, found as makeResolver finds it; undefined when it finds none. */
+function targetJson(document: Record<string, any>, ref: string): string | undefined {
+  if (!ref.startsWith('#/')) return undefined;
+  let node: any = document;
+  for (const raw of ref.slice(2).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (node === null || typeof node !== 'object' || !(key in node)) return undefined;
+    node = node[key];
+  }
+  return JSON.stringify(node);
 }
 
 function indexOperations(document: Record<string, any>, resolve: (value: any) => any): Map<string, IndexedOperation> {

@@ -158,6 +158,79 @@ describe('diffSpecs pairing', () => {
     ]);
   });
 
+  // Same shape, same route: a path parameter is the segments it fills. A name may move to
+  // another segment or fill several; what a caller must rename, add or drop follows the segments.
+  describe('path parameters of a path that keeps its shape', () => {
+    const declared = (names: string[], types: Node = {}) => [...new Set(names)].map((name) => ({ name, in: 'path', required: true, schema: { type: types[name] ?? 'string' } }));
+    const at = (path: string, types: Node = {}) => {
+      const names = [...path.matchAll(/\{([^}]*)\}/g)].map((match) => match[1]!);
+      return doc({ [path]: { get: { operationId: 'T', parameters: declared(names, types), responses: {} } } });
+    };
+
+    it('a name moved to another segment: each segment renamed, the new name mentioned', () => {
+      expect(brief(at('/x/{a}/{b}'), at('/x/{c}/{a}'))).toEqual([
+        '! parameter-renamed path/a: path parameter "a" renamed to "c"',
+        '! parameter-renamed path/b: path parameter "b" renamed to "a"',
+      ]);
+    });
+
+    it('two names swapped: two renames, and each schema compared with the one now in its segment', () => {
+      // By name, `a` would turn from string to integer and `b` from integer to string.
+      expect(brief(at('/x/{a}/{b}', { b: 'integer' }), at('/x/{b}/{a}', { a: 'integer' }))).toEqual([
+        '! parameter-renamed path/a: path parameter "a" renamed to "b"',
+        '! parameter-renamed path/b: path parameter "b" renamed to "a"',
+      ]);
+      // Compared once, after the rename.
+      expect(brief(at('/x/{a}/{b}', { b: 'integer' }), at('/x/{b}/{a}', { a: 'string' }))).toEqual([
+        '! parameter-renamed path/a: path parameter "a" renamed to "b"',
+        '! parameter-renamed path/b: path parameter "b" renamed to "a"',
+        '! type-changed path/a: path parameter "a": type changed from integer to string',
+      ]);
+    });
+
+    it('a repeated name split in two: the name kept, the other one new', () => {
+      expect(brief(at('/x/{n}/{n}'), at('/x/{m}/{n}'))).toEqual(['! parameter-newly-required path/m: new required path parameter "m"']);
+      // A name is never looked up for segments no new name fills alone.
+      expect(brief(at('/x/{n}/{n}'), at('/x/{undefined}/{n}'))).toEqual(['! parameter-newly-required path/undefined: new required path parameter "undefined"']);
+      expect(brief(at('/x/{n}/{n}'), at('/x/{a}/{b}'))).toEqual([
+        '! parameter-removed path/n: path parameter "n" removed',
+        '! parameter-newly-required path/a: new required path parameter "a"',
+        '! parameter-newly-required path/b: new required path parameter "b"',
+      ]);
+    });
+
+    it('two names merged into one: the one kept, the other removed', () => {
+      expect(brief(at('/x/{m}/{n}'), at('/x/{n}/{n}'))).toEqual(['! parameter-removed path/m: path parameter "m" removed']);
+    });
+
+    it('a repeated name renamed in every segment is one rename', () => {
+      expect(brief(at('/x/{n}/{n}'), at('/x/{m}/{m}'))).toEqual(['! parameter-renamed path/n: path parameter "n" renamed to "m"']);
+    });
+
+    it('a name kept in its segment is no rename, next to one that is renamed', () => {
+      expect(brief(at('/x/{a}/{b}', { a: 'integer' }), at('/x/{a}/{c}'))).toEqual([
+        '! parameter-renamed path/b: path parameter "b" renamed to "c"',
+        '! type-changed path/a: path parameter "a": type changed from integer to string',
+      ]);
+    });
+
+    it('a declared path parameter in no segment is matched by name, never with one that took a segment', () => {
+      const extra = (path: string, names: string[]) => doc({ [path]: { get: { operationId: 'T', parameters: declared(names), responses: {} } } });
+      expect(brief(extra('/x/{a}', ['a', 'z']), extra('/x/{z}', ['z']))).toEqual([
+        '! parameter-renamed path/a: path parameter "a" renamed to "z"',
+        '! parameter-removed path/z: path parameter "z" removed',
+      ]);
+      expect(brief(extra('/x/{a}', ['a', 'z']), extra('/x/{a}', ['a', 'z']))).toEqual([]);
+      expect(brief(extra('/x/{a}', ['a']), extra('/x/{b}', ['b', 'a']))).toEqual([
+        '! parameter-renamed path/a: path parameter "a" renamed to "b"',
+        '! parameter-newly-required path/a: new required path parameter "a"',
+      ]);
+      // Segments filled by a parameter only one side declares pair nothing.
+      expect(brief(extra('/x/{a}', ['a']), extra('/x/{b}', []))).toEqual(['! parameter-removed path/a: path parameter "a" removed']);
+      expect(brief(extra('/x/{a}', ['a']), extra('/x/{b}', ['a']))).toEqual([]);
+    });
+  });
+
   it('reports a query parameter swapped for two others as one removed and two added, not a rename', () => {
     const query = (...names: string[]) => names.map((name) => ({ name, in: 'query', schema: { type: 'string' } }));
     const get = (parameters: Node[]) => doc({ '/t': { get: { operationId: 'T', parameters, responses: {} } } });
@@ -206,7 +279,9 @@ describe('diffSpecs responses', () => {
       '! response-body-removed responses/200: response 200 (with a body) removed',
       '! response-body-removed responses/201: response 201 (with a body) removed',
     ]);
-    expect(brief(spec({ '200': ok({ type: 'string' }), '204': ok() }), spec({ '200': ok({ type: 'string' }) }))).toEqual([]);
+    expect(brief(spec({ '200': ok({ type: 'string' }), '204': ok() }), spec({ '200': ok({ type: 'string' }) }))).toEqual([
+      '  response-status-removed responses/204: success status 204 (without a body) removed',
+    ]);
     expect(brief(spec({ '200': { description: 'x', content: {} } }), spec({ '200': ok({ type: 'string' }) }))).toEqual(['  response-body-added responses/200: response 200 now has a body']);
     // A status that only looks like a success is an error response.
     expect(brief(spec({ '20': ok({ type: 'string' }) }), spec({ '20': ok({ type: 'number' }) }))).toEqual(['  type-changed responses/20: type changed from string to number']);
@@ -218,7 +293,7 @@ describe('diffSpecs responses', () => {
     expect(brief(spec({ '1200': ok({ type: 'string' }) }), spec({ '1200': ok({ type: 'number' }) }))).toEqual(['  type-changed responses/1200: type changed from string to number']);
   });
 
-  it('a success status that changed is compared by body; two gone for one new are removals', () => {
+  it('a success status that changed is compared by body; two gone for one new are removals and an addition', () => {
     expect(brief(spec({ '200': ok({ type: 'string' }) }), spec({ '201': ok({ type: 'number' }) }))).toEqual([
       '! type-changed responses/201: type changed from string to number',
       '  response-status-changed responses/201: success status changed from 200 to 201',
@@ -226,6 +301,29 @@ describe('diffSpecs responses', () => {
     expect(brief(spec({ '201': ok({ type: 'string' }), '202': ok({ type: 'string' }) }), spec({ '200': ok() }))).toEqual([
       '! response-body-removed responses/201: response 201 (with a body) removed',
       '! response-body-removed responses/202: response 202 (with a body) removed',
+      '! response-status-added responses/200: success status 200 added, without a body (the call may now resolve to undefined)',
+    ]);
+  });
+
+  it('a success status added next to the others, or two replaced by one: the wrapper returns any of them', () => {
+    // 200 + 201: the data is one of two bodies, as with a union variant added.
+    expect(brief(spec({ '200': ok({ type: 'string' }) }), spec({ '200': ok({ type: 'string' }), '201': ok({ type: 'number' }) }))).toEqual([
+      '  response-status-added responses/201: success status 201 added',
+    ]);
+    // 200 + 204: the call may now resolve to undefined, as a response field that may now be null.
+    expect(brief(spec({ '200': ok({ type: 'string' }) }), spec({ '200': ok({ type: 'string' }), '204': ok() }))).toEqual([
+      '! response-status-added responses/204: success status 204 added, without a body (the call may now resolve to undefined)',
+    ]);
+    // …unless it could already: a bodyless success status was there before, or none had a body.
+    expect(brief(spec({ '200': ok({ type: 'string' }), '204': ok() }), spec({ '200': ok({ type: 'string' }), '202': ok(), '204': ok() }))).toEqual([
+      '  response-status-added responses/202: success status 202 added',
+    ]);
+    expect(brief(spec({ '204': ok() }), spec({ '202': ok(), '204': ok() }))).toEqual(['  response-status-added responses/202: success status 202 added']);
+    expect(brief(spec({}), spec({ '204': ok() }))).toEqual(['  response-status-added responses/204: success status 204 added']);
+    expect(brief(spec({ '201': ok(), '202': ok() }), spec({ '200': ok() }))).toEqual([
+      '  response-status-removed responses/201: success status 201 (without a body) removed',
+      '  response-status-removed responses/202: success status 202 (without a body) removed',
+      '  response-status-added responses/200: success status 200 added',
     ]);
   });
 

@@ -1,7 +1,7 @@
 /**
  * diffSpecs' shortcut for untouched operations: an operation whose JSON (its own, its path
- * item's parameters and, when it uses $refs, the components) is the same in both specs is
- * not walked at all. The walk itself would also find nothing in JSON that is the same, so
+ * item's parameters and whatever its $refs reach, ref after ref, wherever they point) is the
+ * same in both specs is not walked at all. The walk itself would also find nothing in JSON that is the same, so
  * these cases tell the shortcut apart from the walk with what JSON.stringify does not show —
  * a key set to `undefined` (`{ type: undefined }` prints as `{}`) and an id that is no string
  * — and pin what counts as "the same operation".
@@ -37,6 +37,70 @@ describe('an operation whose JSON is unchanged', () => {
     const before = doc(getT(shared), components());
     const after = doc(getT(shared), { components: { schemas: { Shared: { type: 'number' } } } });
     expect(brief(before, after)).toEqual(['! type-changed responses/200: type changed from string to number']);
+  });
+
+  // A $ref may point anywhere in the document, not only into components.
+  describe('with a $ref outside components', () => {
+    /** GET /t answering `schema`, and GET /u answering whatever GET /t answers with 200. */
+    const twoOperations = (schema: Node, extra: Node = {}) =>
+      doc({ ...getT(schema), '/u': { get: { operationId: 'U', responses: { '200': { $ref: '#/paths/~1t/get/responses/200' } } } } }, extra);
+    const ids = (before: Node, after: Node) => diffSpecs(before, after).changed.map((entry) => entry.operation.operationId);
+
+    it('is walked when the target changed, though components did not', () => {
+      expect(ids(twoOperations({ type: 'string' }, components()), twoOperations({ type: 'number' }, components()))).toEqual(['T', 'U']);
+      expect(brief(twoOperations({ type: 'string' }), twoOperations({ type: 'number' }))).toEqual([
+        '! type-changed responses/200: type changed from string to number',
+        '! type-changed responses/200: type changed from string to number',
+      ]);
+    });
+
+    it('is walked when a components schema it refers to points at a target that changed', () => {
+      const viaComponent = (schema: Node) =>
+        doc({ ...getT(schema), '/u': { get: { operationId: 'U', responses: { '200': { description: 'OK', content: { 'application/json': { schema: { $ref: '#/components/schemas/Alias' } } } } } } } }, {
+          components: { schemas: { Alias: { $ref: '#/paths/~1t/get/responses/200/content/application~1json/schema' } } },
+        });
+      expect(ids(viaComponent({ type: 'string' }), viaComponent({ type: 'number' }))).toEqual(['T', 'U']);
+    });
+
+    it('is not walked when every target it reaches, ref after ref, is unchanged', () => {
+      // T's `{ type: undefined }` is the same JSON: U reaches nothing that changed.
+      expect(ids(twoOperations({}), twoOperations({ type: undefined }))).toEqual([]);
+    });
+  });
+
+  it('is walked when a schema reached through a chain of component $refs changed', () => {
+    const chain = (type: string) => doc(getT({ $ref: '#/components/schemas/A' }), { components: { schemas: { A: { $ref: '#/components/schemas/B' }, B: { type } } } });
+    expect(brief(chain('string'), chain('number'))).toEqual(['! type-changed responses/200: type changed from string to number']);
+  });
+
+  it('is not walked when components changed only where its $refs do not reach', () => {
+    const before = doc(getT({}, usesShared), components());
+    const after = doc(getT({ type: undefined }, usesShared), components({ Other: { type: 'number' } }));
+    expect(diffSpecs(before, after).changed).toEqual([]);
+  });
+
+  it('is walked, and fails as the walk does, when a $ref cannot be followed', () => {
+    const broken = (ref: string) => doc(getT({ $ref: ref }));
+    expect(() => diffSpecs(broken('#/components/schemas/Nope'), broken('#/components/schemas/Nope'))).toThrow('unresolvable $ref "#/components/schemas/Nope"');
+    expect(() => diffSpecs(broken('other.json#/A'), broken('other.json#/A'))).toThrow('unsupported $ref "other.json#/A"');
+    // Not local, though what follows its first two characters is a pointer that leads somewhere.
+    const withShared = (ref: string) => doc(getT({ $ref: ref }), components());
+    expect(() => diffSpecs(withShared('./components/schemas/Shared'), withShared('./components/schemas/Shared'))).toThrow('unsupported $ref');
+    // Through a null or a string: nothing there, as the resolver finds.
+    const through = (ref: string) => doc(getT({ $ref: ref }), { components: { schemas: { N: null } } });
+    expect(() => diffSpecs(through('#/components/schemas/N/x'), through('#/components/schemas/N/x'))).toThrow('unresolvable $ref "#/components/schemas/N/x"');
+    expect(() => diffSpecs(through('#/info/title/length'), through('#/info/title/length'))).toThrow('unresolvable $ref "#/info/title/length"');
+  });
+
+  it('is not walked when its $refs loop (a recursive schema) through unchanged targets', () => {
+    const tree = { type: 'object', properties: { children: { type: 'array', items: { $ref: '#/components/schemas/Tree' } } } };
+    const recursive = (schema: Node) => doc(getT(schema, { parameters: [{ name: 'q', in: 'query', schema: { $ref: '#/components/schemas/Tree' } }] }), components({ Tree: tree }));
+    expect(diffSpecs(recursive({}), recursive({ type: undefined })).changed).toEqual([]);
+  });
+
+  it('follows a $ref as the resolver does, `~0` and `~1` unescaped', () => {
+    const tilde = (schema: Node) => doc(getT(schema, { parameters: [{ name: 'q', in: 'query', schema: { $ref: '#/components/schemas/a~0b~1c' } }] }), components({ 'a~b/c': { type: 'string' } }));
+    expect(diffSpecs(tilde({}), tilde({ type: undefined })).changed).toEqual([]);
   });
 
   it('includes the parameters of its path item', () => {
