@@ -265,7 +265,7 @@ describe('a consumer repo', () => {
   }, 60_000);
 
   it('--check --force regenerates in memory and finds src/logto/ exactly as written', async () => {
-    const check = ok(await run('npm', ['run', 'generate', '--', '--check', '--offline', '--force'], { cwd: consumer, timeoutMs: 180_000 }), 'generate --check --force');
+    const check = ok(await run('npm', ['run', 'generate', '--', '--check', '--offline', '--force'], { cwd: consumer, env: { SPEC_TOKEN: specToken }, timeoutMs: 180_000 }), 'generate --check --force');
     expect(check.stderr).toMatch(/check-passed/);
   }, 240_000);
 
