@@ -7,6 +7,22 @@ export function tsBanner(specSha256: string): string {
   return `// ${bannerText(specSha256)}\n`;
 }
 
+/**
+ * The second line of the schema, the tag modules and client.ts. Those are most of what a
+ * consumer's `tsc` would otherwise re-check on every run (for Logto 1.42: 359 wrapper calls,
+ * 45 000 lines of types) for errors they cannot have: logto-mgmt's own tests type-check every
+ * output with this line removed. tsc still reads every type in them, exactly as precise,
+ * wherever the consumer's code uses one, and the consumer's own mistakes are reported as
+ * before. The files that only re-export (index.ts, operations/index.ts) stay checked, so a
+ * runtime that cannot be resolved is still an error.
+ */
+export const NO_CHECK_DIRECTIVE = "// @ts-nocheck: type-checked by logto-mgmt's own tests; tsc uses its types as they are and skips re-checking it\n";
+
+/** Banner, then the directive: for a generated file whose bodies the consumer's tsc need not check. */
+export function uncheckedTsBanner(specSha256: string): string {
+  return tsBanner(specSha256) + NO_CHECK_DIRECTIVE;
+}
+
 export function markdownBanner(specSha256: string): string {
   return `<!-- ${bannerText(specSha256)} -->\n`;
 }

@@ -56,6 +56,12 @@ generator writes.
 | \`name-map.json\` | operationId → namespace and method. Read on every run, so a new operation never renames an old one. |
 | \`OPERATIONS.md\` | Every method with its HTTP method, path, summary and security. |
 
+\`schema.ts\`, \`client.ts\` and the tag modules carry \`// @ts-nocheck\` under the banner: your \`tsc\` uses
+their types as they are, exactly as precise, and reports every mistake in your code that calls them, but
+does not re-check the generated declarations and bodies on every run (logto-mgmt's own tests type-check
+every output with that line removed). \`index.ts\` and \`operations/index.ts\` only re-export and stay
+checked, so a \`logto-mgmt\` runtime that cannot be resolved is still reported.
+
 JSON files cannot carry a comment line: \`spec.lock.json\` and \`name-map.json\` hold the banner in a
 \`"//"\` key, and \`spec.json\` is left exactly as the vendor's document (keys sorted), so this README is
 its banner.

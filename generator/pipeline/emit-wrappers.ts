@@ -2,11 +2,12 @@
  * Step 6: wrappers, with ts-morph. One module per namespace (tag) under operations/, each
  * operation a `defineOperation<Params, Data>(descriptor)` one-liner with JSDoc from the spec;
  * operations/index.ts re-exports them as namespaces (`export * as users`), client.ts binds
- * them all to one client, index.ts is the package entry.
+ * them all to one client, index.ts is the package entry. The tag modules and client.ts carry
+ * `// @ts-nocheck` under the banner (see banner.ts); the two re-export files do not.
  */
 import { posix } from 'node:path';
 import type { SourceFile, StatementStructures, WriterFunction } from 'ts-morph';
-import { tsBanner } from './banner.js';
+import { tsBanner, uncheckedTsBanner } from './banner.js';
 import type { ApiModel, NamespaceModel, OperationModel } from './operation-model.js';
 
 export interface EmitWrappersOptions {
@@ -21,11 +22,12 @@ export type EmittedFiles = Map<string, string>;
 export async function emitWrappers(model: ApiModel, options: EmitWrappersOptions): Promise<EmittedFiles> {
   const { Project, StructureKind, VariableDeclarationKind } = await import('ts-morph');
   const project = new Project({ useInMemoryFileSystem: true, skipAddingFilesFromTsConfig: true });
-  const banner = tsBanner(options.specSha256);
   const files: EmittedFiles = new Map();
-  const print = (path: string, build: (file: SourceFile) => void) => {
+  // Modules with bodies are not re-checked by the consumer's tsc; re-exports are (banner.ts).
+  const print = (path: string, checked: 'checked' | 'unchecked', build: (file: SourceFile) => void) => {
     const file = project.createSourceFile(path, '', { overwrite: true });
     build(file);
+    const banner = checked === 'checked' ? tsBanner(options.specSha256) : uncheckedTsBanner(options.specSha256);
     files.set(path, banner + file.getFullText());
   };
 
@@ -56,16 +58,16 @@ export async function emitWrappers(model: ApiModel, options: EmitWrappersOptions
         statements.push({ kind: StructureKind.ExportDeclaration, namedExports: [{ name: operation.identifier, alias: operation.method }] });
       }
     }
-    print(`operations/${namespace.module}.ts`, (file) => file.set({ statements }));
+    print(`operations/${namespace.module}.ts`, 'unchecked', (file) => file.set({ statements }));
   }
 
-  print('operations/index.ts', (file) => {
+  print('operations/index.ts', 'checked', (file) => {
     for (const namespace of model.namespaces) {
       file.addExportDeclaration({ namespaceExport: namespace.name, moduleSpecifier: `./${namespace.module}.js` });
     }
   });
 
-  print('client.ts', (file) => {
+  print('client.ts', 'unchecked', (file) => {
     file.addImportDeclaration({
       moduleSpecifier: runtimeSpecifier(options.runtimeImport, 0),
       namedImports: [
@@ -109,7 +111,7 @@ export async function emitWrappers(model: ApiModel, options: EmitWrappersOptions
     });
   });
 
-  print('index.ts', (file) => {
+  print('index.ts', 'checked', (file) => {
     file.addExportDeclaration({
       moduleSpecifier: './client.js',
       namedExports: ['createLogtoManagementClient', { name: 'LogtoManagementClient', isTypeOnly: true }],

@@ -15,7 +15,7 @@ import { DEFAULT_SPEC_URL, isUrl, parseHeaders, parseSpecText, pullSpec, readSpe
 import { GeneratorError } from './generator-error.js';
 import { LOGTO_PATCHES, type SpecPatch } from './patches.js';
 import { LOCK_FILE, PINNED_SPEC_FILE, readLock, serializeLock, serializePinnedSpec, sortKeys, type SpecLock } from './pin-spec.js';
-import { bannerText, tsBanner } from './banner.js';
+import { bannerText, uncheckedTsBanner } from './banner.js';
 import { emitGeneratedReadme, emitOperationsIndex } from './emit-index.js';
 import { emitTypes } from './emit-types.js';
 import { emitWrappers } from './emit-wrappers.js';
@@ -109,13 +109,14 @@ export const GENERATOR_ID = `${GENERATOR_PACKAGE}@${generatorManifest.version}`;
 /** The runtime versions the generated code is written for (the generator's peer range on the client package). */
 export const RUNTIME_RANGE = generatorManifest.peerDependencies?.[RUNTIME_PACKAGE] ?? `^${generatorManifest.version}`;
 
-/** The nearest directory at or above `start` whose package.json is named `name`, or undefined. */
+/** The nearest directory at or above `start` whose package.json is named `name` (any name: undefined), or undefined. */
 function findPackageRoot(start: string, name: string): string;
-function findPackageRoot(start: string, name: string, optional: true): string | undefined;
-function findPackageRoot(start: string, name: string, optional?: true): string | undefined {
+function findPackageRoot(start: string, name: string | undefined, optional: true): string | undefined;
+function findPackageRoot(start: string, name: string | undefined, optional?: true): string | undefined {
   for (let dir = start; ; dir = dirname(dir)) {
     try {
-      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === name) return dir;
+      const found = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name;
+      if (name === undefined || found === name) return dir;
     } catch {
       // not here: keep walking up
     }
@@ -129,11 +130,14 @@ function findPackageRoot(start: string, name: string, optional?: true): string |
 /**
  * How generated code imports the runtime: a relative path to `runtime/index.js` when the out
  * dir lies inside the client package itself (this repository's prebuilt client), else the
- * client package's export `logto-mgmt/runtime` (a consumer repo).
+ * client package's export `logto-mgmt/runtime` (a consumer repo). "Inside" means the nearest
+ * package.json above the out dir is the client's: a project of its own nested in this
+ * repository (a benchmark's or an example's) imports the installed package, as anywhere else.
  */
 export function defaultRuntimeImport(outDir: string): string {
   const clientRoot = findPackageRoot(outDir, RUNTIME_PACKAGE, true);
-  if (!clientRoot || relative(clientRoot, outDir).split(sep).includes('node_modules')) return `${RUNTIME_PACKAGE}/runtime`;
+  const nearestRoot = findPackageRoot(outDir, undefined, true);
+  if (!clientRoot || clientRoot !== nearestRoot || relative(clientRoot, outDir).split(sep).includes('node_modules')) return `${RUNTIME_PACKAGE}/runtime`;
   const specifier = relative(outDir, join(clientRoot, 'runtime', 'index.js')).split(sep).join('/');
   return specifier.startsWith('.') ? specifier : `./${specifier}`;
 }
@@ -298,7 +302,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   done('model', `${model.operations.length} operations, ${tags} tags, ${model.namespaces.length} namespaces, ${paginated} paginated`);
 
   // 5. Emit.
-  const schema = tsBanner(bodySha256!) + (await emitTypes(normalised.document, specFile!));
+  const schema = uncheckedTsBanner(bodySha256!) + (await emitTypes(normalised.document, specFile!));
   done('emit types', `schema.ts ${(schema.length / 1e6).toFixed(2)} MB`);
   const wrappers = await emitWrappers(model, { runtimeImport, specSha256: bodySha256! });
   done('emit wrappers', `${wrappers.size} files`);

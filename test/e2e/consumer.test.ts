@@ -247,6 +247,10 @@ describe('a consumer repo', () => {
     const users = await readFile(path.join(out, 'operations/users.ts'), 'utf8');
     expect(users).toMatch(/from ['"]logto-mgmt\/runtime['"]/);
     expect(users).not.toMatch(/from ['"]\.\.?\/.*runtime/);
+    // The bodies the consumer's tsc need not re-check; the entry that re-exports stays checked.
+    expect(users.split('\n')[1]).toMatch(/^\/\/ @ts-nocheck\b/);
+    expect((await readFile(path.join(out, 'schema.ts'), 'utf8')).split('\n')[1]).toMatch(/^\/\/ @ts-nocheck\b/);
+    expect(await readFile(path.join(out, 'index.ts'), 'utf8')).not.toContain('@ts-nocheck');
     const lock = JSON.parse(await readFile(path.join(out, 'spec.lock.json'), 'utf8'));
     const { version } = JSON.parse(await readFile(path.join(consumer, 'node_modules/logto-mgmt/package.json'), 'utf8'));
     expect(lock).toMatchObject({ generator: `logto-mgmt-generator@${version}`, runtime: `logto-mgmt@^${version}`, runtimeImport: 'logto-mgmt/runtime' });
@@ -259,6 +263,11 @@ describe('a consumer repo', () => {
     expect(again.stderr).not.toMatch(/emit types|format /);
     expect(await readFile(path.join(consumer, 'src/logto/spec.lock.json'), 'utf8')).toBe(before);
   }, 60_000);
+
+  it('--check --force regenerates in memory and finds src/logto/ exactly as written', async () => {
+    const check = ok(await run('npm', ['run', 'generate', '--', '--check', '--offline', '--force'], { cwd: consumer, env: { SPEC_TOKEN: specToken }, timeoutMs: 180_000 }), 'generate --check --force');
+    expect(check.stderr).toMatch(/check-passed/);
+  }, 240_000);
 
   it('type-checks a consumer file and rejects a wrong call', async () => {
     await writeFile(
@@ -277,6 +286,20 @@ describe('a consumer repo', () => {
     expect(errorLines.length, tsc.stdout + tsc.stderr).toBeGreaterThan(0);
     expect(errorLines.filter((line) => !line.startsWith('src/wrong.ts'))).toEqual([]);
     expect(tsc.stdout).toMatch(/src\/wrong\.ts\(4,\d+\): error TS\d+: Object literal may only specify known properties, (and|but) 'user_id' does not exist/);
+  }, 300_000);
+
+  it('type-checks the same under Bundler resolution with allowJs and skipLibCheck off: only the wrong call fails', async () => {
+    await writeFile(
+      path.join(consumer, 'tsconfig.bundler.json'),
+      JSON.stringify({
+        compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', strict: true, allowJs: true, skipLibCheck: false, noEmit: true, types: [], lib: ['ES2022', 'DOM'] },
+        include: ['src'],
+      }),
+    );
+    const tsc = await run('node', [path.join(consumer, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.bundler.json'], { cwd: consumer, timeoutMs: 240_000 });
+    const errorLines = tsc.stdout.split('\n').filter((line) => /error TS\d+/.test(line));
+    expect(errorLines.length, tsc.stdout + tsc.stderr).toBe(1);
+    expect(errorLines[0]).toMatch(/^src\/wrong\.ts\(4,\d+\): error TS\d+: Object literal may only specify known properties, (and|but) 'user_id' does not exist/);
   }, 300_000);
 
   it("runs the consumer's node:test suite against the fake Logto of the packed test kit", async () => {

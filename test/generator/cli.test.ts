@@ -1,10 +1,13 @@
 /** The `logto-mgmt generate` command as a user runs it: exit codes, stderr lines, --check. */
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseGenerateArgs } from '../../generator/cli/cli.js';
+import { NO_CHECK_DIRECTIVE } from '../../generator/pipeline/banner.js';
+import { defaultRuntimeImport } from '../../generator/pipeline/generate.js';
 import { FIXTURES, REPO_ROOT, snapshot, workspace } from './workspace.js';
 
 const execFileAsync = promisify(execFile);
@@ -52,6 +55,21 @@ describe('logto-mgmt generate', { timeout: 180_000 }, () => {
     expect(await snapshot(join(dir, 'generated'))).toEqual(before);
   });
 
+  it('in a consumer repo (config file): writes src/logto/ with @ts-nocheck under the banner of the modules with bodies; --check catches the line removed', async () => {
+    const dir = await workspace({ 'logto.json': join(FIXTURES, 'mini', 'spec.json') });
+    await writeFile(join(dir, 'logto-mgmt.config.json'), JSON.stringify({ source: { type: 'file', path: 'logto.json' }, output: 'src/logto' }));
+    expect((await cli(dir, 'generate')).code).toBe(0);
+    const users = join(dir, 'src', 'logto', 'operations', 'users.ts');
+    const text = await readFile(users, 'utf8');
+    expect(text.split('\n').slice(1, 3)).toEqual([NO_CHECK_DIRECTIVE.trimEnd(), "import { defineOperation, definePaginatedOperation } from 'logto-mgmt/runtime';"]);
+    expect(await readFile(join(dir, 'src', 'logto', 'index.ts'), 'utf8')).not.toContain('@ts-nocheck');
+    expect((await cli(dir, 'generate', '--check', '--offline', '--force')).code).toBe(0);
+    await writeFile(users, text.replace(NO_CHECK_DIRECTIVE, ''));
+    const { code, stderr } = await cli(dir, 'generate', '--check', '--offline');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/Differing files:\n {2}operations\/users\.ts\n$/);
+  });
+
   it('rejects unknown flags with the usage', async () => {
     const { code, stderr } = await cli(REPO_ROOT, 'generate', '--nope');
     expect(code).toBe(1);
@@ -93,5 +111,21 @@ describe('parseGenerateArgs', () => {
 
   it('rejects a timeout that is not a positive integer', () => {
     expect(() => parseGenerateArgs(['--timeout', 'soon'])).toThrow(/--timeout must be a positive number of milliseconds/);
+  });
+});
+
+describe('the default runtime import', () => {
+  it('is the relative path to runtime/index.js inside the client package itself', async () => {
+    expect(defaultRuntimeImport(join(REPO_ROOT, 'generated'))).toBe('../runtime/index.js');
+    const scratch = join(await workspace({}, join(REPO_ROOT, '.tmp')), 'generated');
+    expect(defaultRuntimeImport(scratch)).toMatch(/^(\.\.\/)+runtime\/index\.js$/);
+  });
+
+  it('is logto-mgmt/runtime in a project of its own, even one nested in the client package (a benchmark\'s consumer)', async () => {
+    const nested = await workspace({}, join(REPO_ROOT, '.tmp'));
+    await writeFile(join(nested, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+    await mkdir(join(nested, 'src', 'logto'), { recursive: true });
+    expect(defaultRuntimeImport(join(nested, 'src', 'logto'))).toBe('logto-mgmt/runtime');
+    expect(defaultRuntimeImport(join(tmpdir(), 'elsewhere', 'src', 'logto'))).toBe('logto-mgmt/runtime');
   });
 });

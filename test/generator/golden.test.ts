@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../generator/pipeline/generate.js';
+import { typecheckWithRepoOptions } from './typecheck.js';
 import { expectGolden, FIXTURES, quiet, snapshot, workspace } from './workspace.js';
 
 const MINI = join(FIXTURES, 'mini');
-/** The golden files import the repo's runtime from where they are committed, so tsc checks them too. */
+/** The golden files import the repo's runtime from where they are committed, so tsc can check them there. */
 const GOLDEN_RUNTIME = '../../../../../runtime/index.js';
 
 async function generateMini() {
@@ -25,6 +26,16 @@ describe('golden output of the mini fixture', { timeout: 120_000 }, () => {
     const { result, files } = await generateMini();
     expect(result.status).toBe('written');
     await expectGolden(files, join(MINI, 'golden'));
+  });
+
+  it('type-checks with the repo\'s strict options, its @ts-nocheck lines removed (the line hides no error)', () => {
+    const { errors, uncheckedFiles } = typecheckWithRepoOptions([join(MINI, 'golden', 'index.ts')], { checkGenerated: true });
+    expect(errors).toEqual([]);
+    expect(uncheckedFiles.map((file) => file.slice(join(MINI, 'golden').length + 1)).sort()).toEqual([
+      'client.ts',
+      ...['email-templates', 'my-account', 'organization-roles', 'status', 'things', 'user-assets', 'users'].map((module) => `operations/${module}.ts`),
+      'schema.ts',
+    ]);
   });
 
   it('writes the same bytes on every run (no timestamps, stable order)', async () => {

@@ -2,8 +2,8 @@
  * Valid but unusual specs get what a user expects, not a refusal: the `unusual` fixture
  * (OpenAPI 3.1; operationIds `list-users`, `users.list`, `Get user by id`; operationIds, tags
  * and fields named `__proto__`, `constructor`, `prototype`, `then`, `toString`) → the committed
- * golden output, which `npm run typecheck` compiles together with fixtures/unusual/consumer.ts,
- * and which is called over HTTP against a server that validates each request with the spec.
+ * golden output, which `npm run typecheck` compiles together with fixtures/unusual/consumer.ts
+ * (and a test here with its `// @ts-nocheck` lines removed), and which is called over HTTP against a server that validates each request with the spec.
  * Specs whose path template and path parameters disagree are errors naming the JSON pointer.
  * `UPDATE_GOLDEN=1 npx vitest run test/generator/unusual-specs.test.ts` rewrites the golden files.
  */
@@ -16,6 +16,7 @@ import { createLogtoManagementClient } from './fixtures/unusual/golden/client.js
 import * as namespaces from './fixtures/unusual/golden/operations/index.js';
 import { CONTRACT_TOKENS, generatedOperations, routeKey, runContract, specOperationCount } from '../runtime/contract/run-contract.js';
 import { startSpecServer, type SpecServer } from '../runtime/contract/spec-server.js';
+import { typecheckWithRepoOptions } from './typecheck.js';
 import { expectGolden, FIXTURES, quiet, snapshot, workspace } from './workspace.js';
 
 const UNUSUAL = join(FIXTURES, 'unusual');
@@ -39,6 +40,12 @@ describe('the unusual fixture', { timeout: 120_000 }, () => {
     expect(result.status).toBe('written');
     const files = await snapshot(join(dir, 'generated'));
     await expectGolden(files, join(UNUSUAL, 'golden'));
+  });
+
+  it('type-checks with its consumer and the repo\'s strict options, its @ts-nocheck lines removed (the line hides no error)', () => {
+    const { errors, uncheckedFiles } = typecheckWithRepoOptions([join(UNUSUAL, 'consumer.ts')], { checkGenerated: true });
+    expect(errors).toEqual([]);
+    expect(uncheckedFiles.map((file) => file.slice(join(UNUSUAL, 'golden').length + 1))).toEqual(expect.arrayContaining(['schema.ts', 'client.ts', 'operations/people.ts']));
   });
 
   it('gives each operationId that is not an identifier a deterministic one, with one warning each', async () => {
