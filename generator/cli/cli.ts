@@ -133,7 +133,7 @@ export function applyConsumerConfig(
   const { config: configPath, ...rest } = options;
   const found = findConsumerConfig(cwd, configPath);
   if (!found) return rest;
-  const settings = resolveConsumerConfig(found.config, found.configPath, found.baseDirectory);
+  const settings = resolveConsumerConfig(found.config, found.configPath, found.baseDirectory, process.env, { pull: !rest.offline });
   const flagHeaders = Array.isArray(rest.headers) ? rest.headers : [];
   log(`[logto-mgmt] config          ${relative(cwd, settings.configPath) || settings.configPath}`);
   return {

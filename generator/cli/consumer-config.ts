@@ -87,8 +87,15 @@ export function resolveConsumerConfig(
   configPath: string,
   baseDirectory: string,
   environment: NodeJS.ProcessEnv = process.env,
+  { pull = true }: { pull?: boolean } = {},
 ): ConsumerSettings {
   const config = validateConfig(raw, configPath);
+  // Headers only go with a pull: offline (the pinned spec) a CI job without the token's secret
+  // can still --check, and a header that is malformed is still an error.
+  const requestHeaders = (configured: Record<string, string>) => {
+    const expanded = expandHeaders(configured, configPath, environment, pull);
+    return pull ? expanded : {};
+  };
   const { source } = config;
   let spec: string;
   let headers: Record<string, string> = {};
@@ -98,11 +105,11 @@ export function resolveConsumerConfig(
       break;
     case 'self-hosted':
       spec = `${source.endpoint.replace(/\/+$/, '')}/api/swagger.json`;
-      headers = expandHeaders(source.headers ?? {}, configPath, environment);
+      headers = requestHeaders(source.headers ?? {});
       break;
     case 'url':
       spec = source.url;
-      headers = expandHeaders(source.headers ?? {}, configPath, environment);
+      headers = requestHeaders(source.headers ?? {});
       break;
     case 'file':
       spec = path.resolve(baseDirectory, source.path);
@@ -166,6 +173,8 @@ export function expandHeaders(
   headers: Record<string, string>,
   where: string,
   environment: NodeJS.ProcessEnv,
+  /** Whether every variable must be set (false: an unset one expands to nothing). */
+  requireSet = true,
 ): Record<string, string> {
   const expanded: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
@@ -175,10 +184,10 @@ export function expandHeaders(
         throw new ConfigError(`${where}: header "${name}": "\${${variable}}" is not a valid environment variable name`);
       }
       const resolved = environment[variable];
-      if (resolved === undefined || resolved === '') {
+      if ((resolved === undefined || resolved === '') && requireSet) {
         throw new ConfigError(`${where}: header "${name}" needs the environment variable ${variable}, which is not set`);
       }
-      return resolved;
+      return resolved ?? '';
     });
   }
   return expanded;

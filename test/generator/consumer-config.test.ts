@@ -13,8 +13,8 @@ afterEach(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-const resolve = (config: unknown, environment: NodeJS.ProcessEnv = {}) =>
-  resolveConsumerConfig(config, '/repo/logto-mgmt.config.json', '/repo', environment);
+const resolve = (config: unknown, environment: NodeJS.ProcessEnv = {}, pull = true) =>
+  resolveConsumerConfig(config, '/repo/logto-mgmt.config.json', '/repo', environment, { pull });
 
 describe('resolveConsumerConfig', () => {
   it.each([
@@ -39,6 +39,15 @@ describe('resolveConsumerConfig', () => {
   it('names the missing environment variable', () => {
     expect(() => resolve({ source: { type: 'url', url: 'https://a.example/spec.json', headers: { Authorization: 'Bearer ${LOGTO_SPEC_TOKEN}' } }, output: 'out' })).toThrow(
       'header "Authorization" needs the environment variable LOGTO_SPEC_TOKEN, which is not set',
+    );
+  });
+
+  it('offline (no pull) needs no header variables and sends no headers, but still refuses a malformed one', () => {
+    const source = { type: 'url', url: 'https://a.example/spec.json', headers: { Authorization: 'Bearer ${LOGTO_SPEC_TOKEN}' } };
+    expect(resolve({ source, output: 'out' }, {}, false).headers).toEqual({});
+    expect(resolve({ source: { ...source, type: 'self-hosted', endpoint: 'https://a.example' }, output: 'out' }, {}, false).headers).toEqual({});
+    expect(() => resolve({ source: { ...source, headers: { Authorization: 'Bearer ${not valid}' } }, output: 'out' }, {}, false)).toThrow(
+      '"${not valid}" is not a valid environment variable name',
     );
   });
 
