@@ -28,6 +28,17 @@ describe('diffSchemas: unions', () => {
       ],
     },
     {
+      // A type that became a union of several: a change inside the variant it became is
+      // located in that variant, though the old side had one branch.
+      name: 'an array that became a union of arrays and numbers: its item change is located in the array variant',
+      direction: 'response' as const,
+      given: [{ type: 'array', items: { type: 'string' } }, { oneOf: [{ type: 'array', items: { type: 'number' } }, { type: 'number' }] }],
+      want: [
+        { kind: 'type-changed', breaking: true, location: 'body/oneOf(array)/[]', message: 'type changed from string to number' },
+        { kind: 'variant-added', breaking: false, location: 'body', message: 'union variant number added' },
+      ],
+    },
+    {
       // The old type is matched with its own variant of the new union.
       name: 'a string that became string | number: the number variant added',
       direction: 'request' as const,
