@@ -4,6 +4,7 @@
  * operations/index.ts re-exports them as namespaces (`export * as users`), client.ts binds
  * them all to one client, index.ts is the package entry.
  */
+import { createRequire } from 'node:module';
 import { posix } from 'node:path';
 import type { SourceFile, StatementStructures, WriterFunction } from 'ts-morph';
 import { tsBanner } from './banner.js';
@@ -19,7 +20,8 @@ export interface EmitWrappersOptions {
 export type EmittedFiles = Map<string, string>;
 
 export async function emitWrappers(model: ApiModel, options: EmitWrappersOptions): Promise<EmittedFiles> {
-  const { Project, StructureKind, VariableDeclarationKind } = await import('ts-morph');
+  // `require`d: an `import` of ts-morph's CommonJS makes Node lex it for named exports (~0.2 s).
+  const { Project, StructureKind, VariableDeclarationKind } = createRequire(import.meta.url)('ts-morph') as typeof import('ts-morph');
   const project = new Project({ useInMemoryFileSystem: true, skipAddingFilesFromTsConfig: true });
   const banner = tsBanner(options.specSha256);
   const files: EmittedFiles = new Map();

@@ -17,9 +17,9 @@ import { LOGTO_PATCHES, type SpecPatch } from './patches.js';
 import { LOCK_FILE, PINNED_SPEC_FILE, readLock, serializeLock, serializePinnedSpec, sortKeys, type SpecLock } from './pin-spec.js';
 import { bannerText, tsBanner } from './banner.js';
 import { emitGeneratedReadme, emitOperationsIndex } from './emit-index.js';
-import { emitTypes } from './emit-types.js';
+import { emitTypes, planTypes, typesEmitterId, TypesPlanMismatch } from './emit-types.js';
 import { emitWrappers } from './emit-wrappers.js';
-import { formatFiles, formatterId, sha256Text } from './format.js';
+import { formatFiles, formatterId, sha256Text, type FormatInput, type PlannedInput } from './format.js';
 import { NAME_MAP_FILE, parseNameMap } from './name-map.js';
 import { normaliseSpec } from './normalise-spec.js';
 import { buildOperationModel } from './operation-model.js';
@@ -297,9 +297,14 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   const tags = new Set(model.operations.map((operation) => operation.tag ?? '')).size;
   done('model', `${model.operations.length} operations, ${tags} tags, ${model.namespaces.length} namespaces, ${paginated} paginated`);
 
-  // 5. Emit.
-  const schema = tsBanner(bodySha256!) + (await emitTypes(normalised.document, specFile!));
-  done('emit types', `schema.ts ${(schema.length / 1e6).toFixed(2)} MB`);
+  // 5. Emit. schema.ts is planned, not printed: its pieces are transformed in the format step,
+  // and only those the lock does not already have (emit-types.ts).
+  const plan = planTypes(normalised.document, specFile!, `${GENERATOR_ID} ${typesEmitterId()}`);
+  const wholeSchema = async (): Promise<FormatInput> => ({ path: 'schema.ts', text: tsBanner(bodySha256!) + (await emitTypes(normalised.document, specFile!)) });
+  const schema: FormatInput | PlannedInput = plan
+    ? { path: 'schema.ts', prefix: tsBanner(bodySha256!), pieces: plan.pieces, render: plan.render }
+    : await wholeSchema();
+  done('emit types', plan ? `schema.ts planned as ${plan.pieces.length} pieces` : `schema.ts ${((schema as FormatInput).text.length / 1e6).toFixed(2)} MB, whole`);
   const wrappers = await emitWrappers(model, { runtimeImport, specSha256: bodySha256! });
   done('emit wrappers', `${wrappers.size} files`);
   const sortedNames = Object.fromEntries(
@@ -308,8 +313,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
       .map((operationId) => [operationId, { namespace: model.nameMap[operationId].namespace, method: model.nameMap[operationId].method }]),
   );
   const nameMapText = `${JSON.stringify({ '//': bannerText(bodySha256!), ...sortedNames }, null, 2)}\n`;
-  const unformatted = [
-    { path: 'schema.ts', text: schema },
+  const others: FormatInput[] = [
     ...[...wrappers].map(([path, content]) => ({ path, text: content })),
     { path: 'OPERATIONS.md', text: emitOperationsIndex(model, bodySha256!) },
     { path: 'README.md', text: emitGeneratedReadme(model, bodySha256!) },
@@ -317,13 +321,23 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   ];
   done('emit index');
 
-  // 6. Format (reusing files whose input is unchanged), then the lock that records them.
+  // 6. Format (reusing files and pieces whose input is unchanged), then the lock that records them.
   const formatter = await formatterId();
-  const formatted = await formatFiles(unformatted, {
+  const formatCache = {
     formatter: lock?.formatter,
     files: lock?.files ?? {},
-    readExisting: (path) => readFile(join(outDir, path), 'utf8').catch(() => undefined),
-  });
+    readExisting: (path: string) => readFile(join(outDir, path), 'utf8').catch(() => undefined),
+    specSha256: { current: bodySha256!, previous: lock?.sha256 },
+    trustSources: !options.force,
+  };
+  let formatted;
+  try {
+    formatted = await formatFiles([schema, ...others], formatCache);
+  } catch (error) {
+    if (!(error instanceof TypesPlanMismatch)) throw error;
+    // A shape the plan did not foresee: the whole document, as openapi-typescript prints it.
+    formatted = await formatFiles([await wholeSchema(), ...others], formatCache);
+  }
   const files = new Map<string, string>(formatted.map((file) => [file.path, file.text]));
   files.set(PINNED_SPEC_FILE, pinnedSpec);
   const lockedFiles: SpecLock['files'] = {};
@@ -350,7 +364,11 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   });
   files.set(LOCK_FILE, lockText);
   const reused = formatted.filter((file) => file.reused).length;
-  done('format', `${formatted.length - reused} formatted, ${reused} unchanged reused`);
+  const schemaFile = formatted.find((file) => file.path === 'schema.ts');
+  const schemaNote = schemaFile?.pieces
+    ? `; schema.ts: ${schemaFile.renderedPieces} of ${schemaFile.pieces.length} pieces transformed, ${schemaFile.formattedPieces} formatted`
+    : '';
+  done('format', `${formatted.length - reused} formatted, ${reused} unchanged reused${schemaNote}`);
 
   // 7. Compare or write.
   const previouslyOwned = lock ? [LOCK_FILE, ...Object.keys(lock.files)] : [];

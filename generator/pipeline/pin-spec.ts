@@ -14,13 +14,28 @@ export const LOCK_FILE = 'spec.lock.json';
 export interface LockedFile {
   /** sha256 of the file as written. */
   sha256: string;
-  /** sha256 of the text before prettier: when it is unchanged the written bytes can be reused. */
+  /**
+   * sha256 of the text before prettier, with the spec's sha256 in the banner blanked: when it is
+   * unchanged the written bytes can be reused (with the new sha256 in the banner).
+   */
   input: string;
   /**
-   * For a file formatted in pieces (schema.ts): each piece's input hash and the length of its
-   * formatted text, in file order, so unchanged pieces are reused after a small spec change.
+   * For a file formatted in pieces (schema.ts, OPERATIONS.md): each piece's input hash and the
+   * length of its formatted text, in file order, so unchanged pieces are reused after a small
+   * spec change.
    */
-  pieces?: Array<{ input: string; length: number }>;
+  pieces?: LockedPiece[];
+}
+
+export interface LockedPiece {
+  input: string;
+  length: number;
+  /**
+   * For a piece of schema.ts: a hash of what its text is made from (the path items in it and
+   * what they reference, openapi-typescript's version): with it a later run reuses the piece
+   * without transforming those path items again (emit-types.ts, `planTypes`).
+   */
+  source?: string;
 }
 
 export interface SpecLock {
