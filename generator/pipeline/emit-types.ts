@@ -140,8 +140,12 @@ export interface TypesPiece {
 
 export interface TypesPlan {
   pieces: TypesPiece[];
-  /** The unformatted text of the pieces at `indices`, transforming only the path items in them. */
-  render(indices: readonly number[]): Promise<string[]>;
+  /**
+   * Makes the unformatted text of the pieces at `indices`, transforming only the path items in
+   * them, and hands each to `onPiece` as soon as it is printed (between chunks it yields, so a
+   * formatter on another thread is kept fed).
+   */
+  render(indices: readonly number[], onPiece: (index: number, text: string) => void): Promise<void>;
 }
 
 /** A planned piece's render did not come out in the planned shape: generate from the whole text instead. */
@@ -276,7 +280,7 @@ export function planTypes(document: OpenApiDocument, file: string, stamp: string
   if (withOperations.length === 0) return undefined; // validate-spec.ts makes this impossible; stay on the whole-document path
   add('operations', withOperations);
 
-  const render = async (indices: readonly number[]): Promise<string[]> => {
+  const render = async (indices: readonly number[], onPiece: (index: number, text: string) => void): Promise<void> => {
     const ts = loadTransformer();
     const { factory } = ts.ts;
     const noDiscriminators = { objects: {}, refsHandled: [] };
@@ -285,7 +289,6 @@ export function planTypes(document: OpenApiDocument, file: string, stamp: string
     const isAlias = (node: TsNode | undefined, name: string) => !!node && ts.ts.isTypeAliasDeclaration(node) && node.name.text === name;
     const printMembers = (members: NodeArray<TypeElement>, name: string, first: boolean) =>
       print([factory.createInterfaceDeclaration(ts.tsModifiers({ export: first }), first ? name : '_', undefined, undefined, members)]);
-    const renderedChunks = new Map<number, { paths: NodeArray<TypeElement>; operations?: NodeArray<TypeElement> }>();
     const renderChunk = (index: number) => {
       const chunk = chunks[index];
       const subset: Record<string, unknown> = {};
@@ -308,22 +311,34 @@ export function planTypes(document: OpenApiDocument, file: string, stamp: string
       }
       return { paths: members(paths), operations: chunk.operations > 0 ? members(operations) : undefined };
     };
+    const renderRest = () => {
+      const statements = ts.transformSchema(rest as never, createContext(document, ts, noDiscriminators)) as TsNode[];
+      // [paths, webhooks, components, $defs, operations] with no paths and no operations.
+      if (statements.length !== 5 || !isAlias(statements[4], 'operations')) {
+        throw new TypesPlanMismatch('components did not transform to the planned statements');
+      }
+      return print(statements.slice(1, 4));
+    };
+    // Chunk by chunk (its `paths` piece and its `operations` piece from one transform).
+    const wanted = new Map<number | 'rest', number[]>();
+    for (const index of indices) {
+      const origin = origins[index];
+      const key = origin.kind === 'rest' ? 'rest' : origin.chunk;
+      wanted.set(key, [...(wanted.get(key) ?? []), index]);
+    }
     try {
-      return indices.map((index) => {
-        const origin = origins[index];
-        if (origin.kind === 'rest') {
-          const statements = ts.transformSchema(rest as never, createContext(document, ts, noDiscriminators)) as TsNode[];
-          // [paths, webhooks, components, $defs, operations] with no paths and no operations.
-          if (statements.length !== 5 || !isAlias(statements[4], 'operations')) {
-            throw new TypesPlanMismatch('components did not transform to the planned statements');
+      for (const [key, pieceIndices] of wanted) {
+        if (key === 'rest') {
+          onPiece(pieceIndices[0], renderRest());
+        } else {
+          const rendered = renderChunk(key);
+          for (const index of pieceIndices) {
+            const first = !pieces[index].dropHead;
+            onPiece(index, origins[index].kind === 'paths' ? printMembers(rendered.paths, 'paths', first) : printMembers(rendered.operations!, 'operations', first));
           }
-          return print(statements.slice(1, 4));
         }
-        let rendered = renderedChunks.get(origin.chunk);
-        if (!rendered) renderedChunks.set(origin.chunk, (rendered = renderChunk(origin.chunk)));
-        const first = !pieces[index].dropHead;
-        return origin.kind === 'paths' ? printMembers(rendered.paths, 'paths', first) : printMembers(rendered.operations!, 'operations', first);
-      });
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     } catch (error) {
       if (error instanceof TypesPlanMismatch) throw error;
       throw convertError(error, file);

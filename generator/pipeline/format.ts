@@ -4,20 +4,27 @@
  *
  * Speed (the 1.3 MB schema.ts is most of a cold run's time):
  * - the `babel-ts` parser gives byte-identical output to `typescript` here, ~40% faster;
- * - big files are cut at top-level statements and interface members, the pieces formatted on
- *   every core (worker threads) and joined. Prettier prints top-level statements and interface
- *   members independently, so the result is prettier's output for the whole file
- *   (test/generator/full-spec.test.ts checks that on the real spec);
- * - every file's pre-format hash is in the lock: when it and the file on disk both match the
- *   lock, the file on disk *is* prettier's output for this input and is reused as is.
+ * - big files are cut into pieces — schema.ts as emit-types.ts plans it (or, transformed whole,
+ *   at top-level statements and interface members), OPERATIONS.md at its sections — formatted
+ *   on every spare core (worker threads) and joined. Prettier prints top-level statements,
+ *   interface members and Markdown blocks independently, so the result is prettier's output
+ *   for the whole file (test/generator/full-spec.test.ts checks that on the real spec);
+ * - planned pieces are handed to the worker threads as soon as they are transformed;
+ * - every file's and piece's pre-format hash is in the lock: when it and the file on disk both
+ *   match the lock, the bytes on disk *are* prettier's output for this input and are reused.
+ *   A planned piece is also found by its source, before it is transformed at all. The spec's
+ *   sha256, which every banner holds, is blanked before hashing (and formatting), so a new
+ *   spec does not make every file new: reused bytes get the new sha256.
  * The pinned spec.json is not run through prettier: it is the vendor's document serialised with
  * JSON.stringify (2-space), deterministic on its own.
  */
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { spareCores } from './module-worker.js';
 import type { LockedFile, LockedPiece } from './pin-spec.js';
 
 export const PRETTIER_OPTIONS = {
@@ -48,9 +55,13 @@ export interface PlannedInput {
   path: string;
   /** Text before the pieces (the banner): formatted as a piece of its own. */
   prefix: string;
-  pieces: ReadonlyArray<{ source: string; dropHead: boolean; dropTail: boolean }>;
-  /** The unformatted texts of the pieces at `indices`. */
-  render(indices: readonly number[]): Promise<string[]>;
+  pieces: ReadonlyArray<{
+    source: string;
+    dropHead: boolean;
+    dropTail: boolean;
+  }>;
+  /** Makes the unformatted texts of the pieces at `indices`, handing each over as soon as it is made. */
+  render(indices: readonly number[], onPiece: (index: number, text: string) => void): Promise<void>;
 }
 
 export interface FormattedFile {
@@ -84,6 +95,19 @@ export interface FormatCache {
    * must make every piece again (formatting is still reused where the text is unchanged).
    */
   trustSources?: boolean;
+}
+
+/** What a FormatCache is made of, without the reader: what can be sent to a worker thread. */
+export type FormatCacheData = Omit<FormatCache, 'readExisting'> & {
+  outDir: string;
+};
+
+/** The cache whose files on disk are those in `outDir`. */
+export function formatCacheIn({ outDir, ...data }: FormatCacheData): FormatCache {
+  return {
+    ...data,
+    readExisting: (path) => readFile(join(outDir, path), 'utf8').catch(() => undefined),
+  };
 }
 
 /** Stands for the spec's sha256 while formatting: same length and alphabet, so prettier lays it out alike. */
@@ -133,7 +157,7 @@ interface FilePlan {
   verbatim?: string;
   pieces: Piece[];
   /** For a planned file: renders its pieces (indices into `pieces`, minus the prefix). */
-  render?: (indices: readonly number[]) => Promise<string[]>;
+  render?: PlannedInput['render'];
   /** Formatted text by piece input hash, and by source, cut from the trusted file on disk. */
   byInput: Map<string, string>;
   bySource: Map<string, { input: string; text: string }>;
@@ -145,79 +169,117 @@ interface FilePlan {
  * the lock lists. Only bytes on disk that still hash to what the lock recorded are reused, so a
  * hand edit is never mistaken for generated output.
  */
-export async function formatFiles(inputs: ReadonlyArray<FormatInput | PlannedInput>, cache: FormatCache): Promise<FormattedFile[]> {
+export async function formatFiles(
+  inputs: ReadonlyArray<FormatInput | PlannedInput | Promise<readonly FormatInput[]>>,
+  cache: FormatCache,
+): Promise<FormattedFile[]> {
   const formatter = await formatterId();
   const sha = cache.specSha256;
   const swapSha = (text: string) => (sha?.previous && sha.previous !== sha.current ? text.replaceAll(sha.previous, sha.current) : text);
-  const plans = await Promise.all(
-    inputs.map(async (input): Promise<FilePlan> => {
-      const plan: FilePlan = { path: input.path, pieces: [], byInput: new Map(), bySource: new Map() };
-      const parser = parserFor(input.path);
-      if ('text' in input) {
-        if (!parser) plan.verbatim = input.text;
-        else {
-          const blanked = blankSha(input.text, sha?.current);
-          plan.pieces = splitText(blanked.text, parser).map((piece) => ({ ...piece, blanked: blanked.blanked }));
-        }
-      } else {
-        plan.pieces = [
-          { ...blankSha(input.prefix, sha?.current), parser: parser ?? 'babel-ts', dropHead: false, dropTail: false },
-          ...input.pieces.map((piece) => ({ ...piece, parser: parser ?? 'babel-ts' })),
-        ];
-        plan.render = input.render;
+  const planFile = async (input: FormatInput | PlannedInput): Promise<FilePlan> => {
+    const plan: FilePlan = {
+      path: input.path,
+      pieces: [],
+      byInput: new Map(),
+      bySource: new Map(),
+    };
+    const parser = parserFor(input.path);
+    if ('text' in input) {
+      if (!parser) plan.verbatim = input.text;
+      else {
+        const blanked = blankSha(input.text, sha?.current);
+        plan.pieces = splitText(blanked.text, parser).map((piece) => ({
+          ...piece,
+          blanked: blanked.blanked,
+        }));
       }
-      const locked = cache.formatter === formatter ? cache.files[input.path] : undefined;
-      const existing = locked ? await cache.readExisting(input.path) : undefined;
-      if (existing === undefined || hash(existing) !== locked!.sha256) return plan;
-      // Trusted: these bytes are what prettier gave for the inputs the lock records.
-      if (!locked!.pieces) {
-        plan.byInput.set(locked!.input, swapSha(existing));
-        return plan;
-      }
-      let offset = 0;
-      for (const piece of locked!.pieces) {
-        const text = swapSha(existing.slice(offset, offset + piece.length));
-        plan.byInput.set(piece.input, text);
-        if (piece.source !== undefined && cache.trustSources !== false) plan.bySource.set(piece.source, { input: piece.input, text });
-        offset += piece.length;
-      }
+    } else {
+      plan.pieces = [
+        {
+          ...blankSha(input.prefix, sha?.current),
+          parser: parser ?? 'babel-ts',
+          dropHead: false,
+          dropTail: false,
+        },
+        ...input.pieces.map((piece) => ({
+          ...piece,
+          parser: parser ?? 'babel-ts',
+        })),
+      ];
+      plan.render = input.render;
+    }
+    const locked = cache.formatter === formatter ? cache.files[input.path] : undefined;
+    const existing = locked ? await cache.readExisting(input.path) : undefined;
+    if (existing === undefined || hash(existing) !== locked!.sha256) return plan;
+    // Trusted: these bytes are what prettier gave for the inputs the lock records.
+    if (!locked!.pieces) {
+      plan.byInput.set(locked!.input, swapSha(existing));
       return plan;
-    }),
-  );
+    }
+    let offset = 0;
+    for (const piece of locked!.pieces) {
+      const text = swapSha(existing.slice(offset, offset + piece.length));
+      plan.byInput.set(piece.input, text);
+      if (piece.source !== undefined && cache.trustSources !== false) plan.bySource.set(piece.source, { input: piece.input, text });
+      offset += piece.length;
+    }
+    return plan;
+  };
+  // Files still being made elsewhere (the wrappers, on a worker thread) join once they arrive.
+  const slots: FilePlan[][] = await Promise.all(inputs.map(async (input) => (input instanceof Promise ? [] : [await planFile(input)])));
+  const plans = slots.flat();
 
-  // Reuse by source, then render what is left of each planned file.
+  // Reuse what the lock has; format the rest as soon as its text exists: planned pieces are
+  // handed to the pool as they are rendered, so worker threads format while the types are
+  // still being transformed on this one.
   const sourced = new Map<Piece, { input: string; text: string }>();
-  const rendered = new Map<FilePlan, number>();
-  await Promise.all(
-    plans.map(async (plan) => {
-      if (!plan.render) return;
-      const missing: number[] = [];
-      plan.pieces.forEach((piece, index) => {
-        if (piece.text !== undefined) return;
-        const reused = plan.bySource.get(piece.source!);
-        if (reused) sourced.set(piece, reused);
-        else missing.push(index);
-      });
-      if (missing.length === 0) return;
-      const texts = await plan.render(missing.map((index) => index - 1));
-      missing.forEach((index, position) => Object.assign(plan.pieces[index], blankSha(texts[position], sha?.current)));
-      rendered.set(plan, missing.length);
-    }),
-  );
-
-  // Reuse by input hash; format the rest.
   const inputOf = (piece: Piece, plan: FilePlan) =>
     sourced.get(piece)?.input ?? (plan.pieces.length === 1 ? hash(piece.text!) : pieceInput(piece));
   const contributions = new Map<Piece, string>();
-  const toFormat: Piece[] = [];
+  const rendered = new Map<FilePlan, number>();
+  const missing = new Map<FilePlan, number[]>();
+  let expected = 0; // characters of text the pool will get, roughly, to decide on worker threads
   for (const plan of plans) {
-    for (const piece of plan.pieces) {
-      const reused = sourced.get(piece)?.text ?? plan.byInput.get(inputOf(piece, plan));
-      if (reused !== undefined) contributions.set(piece, reused);
-      else toFormat.push(piece);
-    }
+    plan.pieces.forEach((piece, index) => {
+      if (piece.text !== undefined) {
+        if (!plan.byInput.has(inputOf(piece, plan))) expected += piece.text.length;
+        return;
+      }
+      const reused = plan.bySource.get(piece.source!);
+      if (reused) sourced.set(piece, reused);
+      else missing.set(plan, [...(missing.get(plan) ?? []), index]);
+    });
+    expected += (missing.get(plan)?.length ?? 0) * PIECE_SIZE * 0.5;
   }
-  const outputs = await formatPieces(toFormat);
+  const pool = startPool(expected);
+  const offer = (piece: Piece, plan: FilePlan) => {
+    const reused = sourced.get(piece)?.text ?? plan.byInput.get(inputOf(piece, plan));
+    if (reused !== undefined) contributions.set(piece, reused);
+    else pool.add(piece);
+  };
+  let outputs: Map<Piece, string>;
+  try {
+    for (const plan of plans) for (const piece of plan.pieces) if (piece.text !== undefined || sourced.has(piece)) offer(piece, plan);
+    for (const [plan, indices] of missing) {
+      await plan.render!(
+        indices.map((index) => index - 1),
+        (index, text) => {
+          const piece = plan.pieces[index + 1];
+          Object.assign(piece, blankSha(text, sha?.current));
+          offer(piece, plan);
+        },
+      );
+      rendered.set(plan, indices.length);
+    }
+    for (const [index, input] of inputs.entries()) {
+      if (!(input instanceof Promise)) continue;
+      slots[index] = await Promise.all((await input).map(planFile));
+      for (const plan of slots[index]) for (const piece of plan.pieces) offer(piece, plan);
+    }
+    outputs = await pool.finish();
+  } finally {
+    await pool.close();
+  }
   for (const [piece, output] of outputs) {
     let text = output;
     if (piece.dropHead) text = text.slice(text.indexOf('\n') + 1);
@@ -226,8 +288,14 @@ export async function formatFiles(inputs: ReadonlyArray<FormatInput | PlannedInp
     contributions.set(piece, piece.blanked ? text.replaceAll(SHA_PLACEHOLDER, sha!.current) : text);
   }
 
-  return plans.map((plan): FormattedFile => {
-    if (plan.verbatim !== undefined) return { path: plan.path, text: plan.verbatim, input: hash(plan.verbatim), reused: false };
+  return slots.flat().map((plan): FormattedFile => {
+    if (plan.verbatim !== undefined)
+      return {
+        path: plan.path,
+        text: plan.verbatim,
+        input: hash(plan.verbatim),
+        reused: false,
+      };
     const parts = plan.pieces.map((piece) => contributions.get(piece)!);
     const formattedCount = plan.pieces.filter((piece) => outputs.has(piece)).length;
     const text = parts.join('');
@@ -296,7 +364,11 @@ function splitMarkdown(text: string): Piece[] {
  * tests that compare it with prettier's output for the whole file.
  */
 export async function formatTexts(files: ReadonlyArray<{ path: string; text: string }>): Promise<Array<{ text: string }>> {
-  const formatted = await formatFiles(files, { formatter: undefined, files: {}, readExisting: async () => undefined });
+  const formatted = await formatFiles(files, {
+    formatter: undefined,
+    files: {},
+    readExisting: async () => undefined,
+  });
   return formatted.map(({ text }) => ({ text }));
 }
 
@@ -336,7 +408,13 @@ function splitTypeScript(text: string): Piece[] {
         const comment = [];
         while (buffer.length > 1 && /^(\/\/|\/\*\*| \*|\s*\*\/)/.test(buffer[buffer.length - 2])) comment.unshift(buffer.splice(-2, 1)[0]);
         buffer.pop();
-        if (buffer.length > 0) pieces.push({ text: `${buffer.join('\n')}\n`, parser: 'babel-ts', dropHead: false, dropTail: false });
+        if (buffer.length > 0)
+          pieces.push({
+            text: `${buffer.join('\n')}\n`,
+            parser: 'babel-ts',
+            dropHead: false,
+            dropTail: false,
+          });
         head = [...comment, line].join('\n');
         buffer = [];
         pieceIndex = 0;
@@ -364,7 +442,13 @@ function splitTypeScript(text: string): Piece[] {
     }
   }
   if (head !== undefined) return whole;
-  if (buffer.length > 0) pieces.push({ text: `${buffer.join('\n')}\n`, parser: 'babel-ts', dropHead: false, dropTail: false });
+  if (buffer.length > 0)
+    pieces.push({
+      text: `${buffer.join('\n')}\n`,
+      parser: 'babel-ts',
+      dropHead: false,
+      dropTail: false,
+    });
   return pieces;
 }
 
@@ -378,41 +462,57 @@ function fnv1a(text: string): number {
   return value >>> 0;
 }
 
-/** Formats every piece, spreading them over the main thread and worker threads. */
-async function formatPieces(pieces: readonly Piece[]): Promise<Map<Piece, string>> {
-  const outputs = new Map<Piece, string>();
-  if (pieces.length === 0) return outputs;
-  const prettier = await import('prettier');
-  const queue = [...pieces].sort((a, b) => b.text!.length - a.text!.length);
-  const total = pieces.reduce((sum, piece) => sum + piece.text!.length, 0);
-  const workerCount = total < PARALLEL_THRESHOLD ? 0 : Math.min(spareCores() - 1, 3, Math.max(0, queue.length - 1));
-  const workers = Array.from({ length: workerCount }, () => startFormatWorker());
-  const lane = async (format: (text: string, parser: string) => Promise<string>) => {
-    for (let piece = queue.shift(); piece; piece = queue.shift()) {
-      outputs.set(piece, await format(piece.text!, piece.parser));
-    }
-  };
-  try {
-    await Promise.all([
-      lane((text, parser) => prettier.format(text, { ...PRETTIER_OPTIONS, parser })),
-      ...workers.map((worker) => lane(worker.format)),
-    ]);
-  } finally {
-    await Promise.all(workers.map((worker) => worker.close()));
-  }
-  return outputs;
-}
-
 /**
- * Cores we may use: workers only pay off on idle cores (each one loads prettier and warms up
- * its JIT, ~0.3 s of CPU), so a busy machine formats on the main thread alone.
- * LOGTO_MGMT_FORMAT_THREADS overrides (1 = never start workers).
+ * Formats pieces as they are added, on worker threads (when there is enough to format to pay
+ * for starting them) and, once `finish` is called, on this thread too: until then it is busy
+ * making the pieces.
  */
-function spareCores(): number {
-  const forced = Number(process.env.LOGTO_MGMT_FORMAT_THREADS);
-  if (forced > 0) return forced;
-  const cores = availableParallelism();
-  return Math.max(1, Math.min(cores, Math.floor(cores - loadavg()[0] + 0.5)));
+function startPool(expectedCharacters: number) {
+  const queue: Piece[] = [];
+  const outputs = new Map<Piece, string>();
+  let finishing = false;
+  let wake: Array<() => void> = [];
+  const signal = () => {
+    const waiting = wake;
+    wake = [];
+    for (const resolve of waiting) resolve();
+  };
+  const next = async (): Promise<Piece | undefined> => {
+    while (queue.length === 0 && !finishing) await new Promise<void>((resolve) => wake.push(resolve));
+    return queue.shift();
+  };
+  const lane = async (format: (text: string, parser: string) => Promise<string>) => {
+    for (let piece = await next(); piece; piece = await next()) outputs.set(piece, await format(piece.text!, piece.parser));
+  };
+  const workerCount = expectedCharacters < PARALLEL_THRESHOLD ? 0 : Math.min(spareCores() - 1, 3);
+  const workers = Array.from({ length: workerCount }, () => startFormatWorker());
+  const workerLanes = workers.map((worker) => lane(worker.format));
+  // Settled by finish(); a failure before then must not go unhandled.
+  for (const running of workerLanes) running.catch(() => {});
+  return {
+    add(piece: Piece) {
+      queue.push(piece);
+      signal();
+    },
+    async finish(): Promise<Map<Piece, string>> {
+      finishing = true;
+      // Biggest first, so no lane is left with a big piece at the end.
+      queue.sort((a, b) => b.text!.length - a.text!.length);
+      signal();
+      const mainLane = async () => {
+        if (queue.length === 0) return;
+        const prettier = await import('prettier');
+        await lane((text, parser) => prettier.format(text, { ...PRETTIER_OPTIONS, parser }));
+      };
+      await Promise.all([mainLane(), ...workerLanes]);
+      return outputs;
+    },
+    async close() {
+      finishing = true;
+      signal();
+      await Promise.all(workers.map((worker) => worker.close()));
+    },
+  };
 }
 
 const WORKER_SOURCE = `
@@ -430,7 +530,10 @@ parentPort.on('message', async ({ id, text, options }) => {
 
 function startFormatWorker() {
   const prettierUrl = pathToFileURL(createRequire(import.meta.url).resolve('prettier')).href;
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { prettierUrl } });
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { prettierUrl },
+  });
   let nextId = 0;
   const waiting = new Map<number, { resolve: (text: string) => void; reject: (error: Error) => void }>();
   worker.on('message', ({ id, text, error }: { id: number; text?: string; error?: string }) => {
@@ -448,7 +551,11 @@ function startFormatWorker() {
       new Promise<string>((resolve, reject) => {
         const id = nextId++;
         waiting.set(id, { resolve, reject });
-        worker.postMessage({ id, text, options: { ...PRETTIER_OPTIONS, parser } });
+        worker.postMessage({
+          id,
+          text,
+          options: { ...PRETTIER_OPTIONS, parser },
+        });
       }),
     close: () => worker.terminate(),
   };

@@ -75,9 +75,9 @@ describe('formatFiles', () => {
         { source: 'one', dropHead: false, dropTail: true },
         { source: 'two', dropHead: true, dropTail: false },
       ],
-      render: async (indices) => {
+      render: async (indices, onPiece) => {
         rendered.push([...indices]);
-        return indices.map((index) => (index === 0 ? `${texts[0]}}\n` : texts[1]));
+        for (const index of indices) onPiece(index, index === 0 ? `${texts[0]}}\n` : texts[1]);
       },
     });
     const first = await formatFiles([planned()], noCache(NEW_SHA));
