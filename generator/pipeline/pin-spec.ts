@@ -62,9 +62,14 @@ export interface SpecLock {
 export function sortKeys<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(sortKeys) as T;
-  // fromEntries defines each key: `sorted[key] =` would turn a `__proto__` field of a schema into
-  // the object's prototype, dropping the field.
-  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])])) as T;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const child = sortKeys((value as Record<string, unknown>)[key]);
+    // `sorted.__proto__ =` would set the object's prototype, dropping a schema's `__proto__` field.
+    if (key === '__proto__') Object.defineProperty(sorted, key, { value: child, enumerable: true, writable: true, configurable: true });
+    else sorted[key] = child;
+  }
+  return sorted as T;
 }
 
 export function serializePinnedSpec(sortedDocument: unknown): string {
