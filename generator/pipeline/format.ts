@@ -4,21 +4,28 @@
  *
  * Speed (the 1.3 MB schema.ts is most of a cold run's time):
  * - the `babel-ts` parser gives byte-identical output to `typescript` here, ~40% faster;
- * - big files are cut at top-level statements and interface members, the pieces formatted on
- *   every core (worker threads) and joined. Prettier prints top-level statements and interface
- *   members independently, so the result is prettier's output for the whole file
- *   (test/generator/full-spec.test.ts checks that on the real spec);
- * - every file's pre-format hash is in the lock: when it and the file on disk both match the
- *   lock, the file on disk *is* prettier's output for this input and is reused as is.
+ * - big files are cut into pieces — schema.ts as emit-types.ts plans it (or, transformed whole,
+ *   at top-level statements and interface members), OPERATIONS.md at its sections — formatted
+ *   on every spare core (worker threads) and joined. Prettier prints top-level statements,
+ *   interface members and Markdown blocks independently, so the result is prettier's output
+ *   for the whole file (test/generator/full-spec.test.ts checks that on the real spec);
+ * - planned pieces are handed to the worker threads as soon as they are transformed;
+ * - every file's and piece's pre-format hash is in the lock: when it and the file on disk both
+ *   match the lock, the bytes on disk *are* prettier's output for this input and are reused.
+ *   A planned piece is also found by its source, before it is transformed at all. The spec's
+ *   sha256, which every banner holds, is blanked before hashing (and formatting), so a new
+ *   spec does not make every file new: reused bytes get the new sha256.
  * The pinned spec.json is not run through prettier: it is the vendor's document serialised with
  * JSON.stringify (2-space), deterministic on its own.
  */
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { LockedFile } from './pin-spec.js';
+import { spareCores } from './module-worker.js';
+import type { LockedFile, LockedPiece } from './pin-spec.js';
 
 export const PRETTIER_OPTIONS = {
   printWidth: 120,
@@ -34,20 +41,41 @@ const PIECE_SIZE = 60_000;
 /** Below this much text to format, starting workers costs more than it saves. */
 const PARALLEL_THRESHOLD = 250_000;
 
+/** A file to format: its whole text, which formatFiles cuts into pieces where it can. */
 export interface FormatInput {
   path: string;
   text: string;
 }
 
+/**
+ * A file planned as pieces whose texts are made on demand (schema.ts, emit-types.ts): a piece
+ * whose `source` the lock recorded is reused from the file on disk without being made at all.
+ */
+export interface PlannedInput {
+  path: string;
+  /** Text before the pieces (the banner): formatted as a piece of its own. */
+  prefix: string;
+  pieces: ReadonlyArray<{
+    source: string;
+    dropHead: boolean;
+    dropTail: boolean;
+  }>;
+  /** Makes the unformatted texts of the pieces at `indices`, handing each over as soon as it is made. */
+  render(indices: readonly number[], onPiece: (index: number, text: string) => void): Promise<void>;
+}
+
 export interface FormattedFile {
   path: string;
   text: string;
-  /** sha256 of the unformatted text (recorded in the lock). */
+  /** sha256 of the unformatted text (recorded in the lock), with the spec's sha256 blanked. */
   input: string;
-  /** Reused from disk because its input hash matched the lock. */
+  /** Reused from disk as a whole: its input hash matched the lock. */
   reused: boolean;
-  /** Piece hashes and lengths of a file formatted in pieces (recorded in the lock). */
-  pieces?: Array<{ input: string; length: number }>;
+  /** Piece hashes, lengths and sources of a file formatted in pieces (recorded in the lock). */
+  pieces?: LockedPiece[];
+  /** Of a file in pieces: how many were formatted, and how many of those had to be rendered first. */
+  formattedPieces?: number;
+  renderedPieces?: number;
 }
 
 export interface FormatCache {
@@ -55,7 +83,35 @@ export interface FormatCache {
   files: Record<string, LockedFile>;
   /** The current bytes of a file in the out dir, if any. */
   readExisting(path: string): Promise<string | undefined>;
+  /**
+   * The spec's sha256, which every banner holds, and the one the files on disk were written
+   * from (the lock's). Prettier gets `SHA_PLACEHOLDER` in its place, so a file changes its input
+   * hash only when something but the banner changed, and reused bytes get the new sha256.
+   */
+  specSha256?: { current: string; previous: string | undefined };
+  /**
+   * Reuse planned pieces by source, without making their text (default true). `--force` says no:
+   * the source says what a piece is made from, not by which generator, so a changed generator
+   * must make every piece again (formatting is still reused where the text is unchanged).
+   */
+  trustSources?: boolean;
 }
+
+/** What a FormatCache is made of, without the reader: what can be sent to a worker thread. */
+export type FormatCacheData = Omit<FormatCache, 'readExisting'> & {
+  outDir: string;
+};
+
+/** The cache whose files on disk are those in `outDir`. */
+export function formatCacheIn({ outDir, ...data }: FormatCacheData): FormatCache {
+  return {
+    ...data,
+    readExisting: (path) => readFile(join(outDir, path), 'utf8').catch(() => undefined),
+  };
+}
+
+/** Stands for the spec's sha256 while formatting: same length and alphabet, so prettier lays it out alike. */
+export const SHA_PLACEHOLDER = '0'.repeat(64);
 
 function hash(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -76,95 +132,244 @@ export async function formatterId(): Promise<string> {
   return `prettier@${version} ${hash(JSON.stringify(PRETTIER_OPTIONS)).slice(0, 12)}`;
 }
 
-export async function formatFiles(inputs: readonly FormatInput[], cache: FormatCache): Promise<FormattedFile[]> {
-  const formatter = await formatterId();
-  const results: FormattedFile[] = [];
-  const pending: Array<{ path: string; text: string; input: string; reusable: Map<string, string> }> = [];
-  await Promise.all(
-    inputs.map(async ({ path, text }) => {
-      const input = hash(text);
-      const locked = cache.formatter === formatter ? cache.files[path] : undefined;
-      const existing = locked ? await cache.readExisting(path) : undefined;
-      const trusted = existing !== undefined && hash(existing) === locked!.sha256;
-      if (trusted && locked!.input === input) {
-        results.push({ path, text: existing, input, reused: true, pieces: locked!.pieces });
-        return;
-      }
-      // The file changed: its unchanged pieces can still be cut out of the trusted old bytes.
-      const reusable = new Map<string, string>();
-      if (trusted && locked!.pieces) {
-        let offset = 0;
-        for (const piece of locked!.pieces) {
-          reusable.set(piece.input, existing.slice(offset, offset + piece.length));
-          offset += piece.length;
-        }
-      }
-      pending.push({ path, text, input, reusable });
-    }),
-  );
-  const formatted = await formatTexts(pending);
-  pending.forEach(({ path, input }, index) =>
-    results.push({ path, text: formatted[index].text, input, reused: false, pieces: formatted[index].pieces }),
-  );
-  const order = new Map(inputs.map(({ path }, index) => [path, index]));
-  return results.sort((a, b) => order.get(a.path)! - order.get(b.path)!);
-}
-
 /**
  * A unit of prettier work. Pieces of one big interface are formatted inside `interface _ {…}`
  * (the first with the real head): `dropHead`/`dropTail` cut the synthetic first line and the
- * closing `}` so consecutive pieces join into the one interface.
+ * closing `}` so consecutive pieces join into the one interface. `text` is undefined for a
+ * planned piece until it is rendered.
  */
 interface Piece {
-  text: string;
+  text?: string;
   parser: string;
   dropHead: boolean;
   dropTail: boolean;
+  /** Put before the formatted text: the blank line between Markdown sections formatted apart. */
+  lead?: string;
+  source?: string;
+  /** The spec's sha256 in `text` was replaced by the placeholder (to put back after formatting). */
+  blanked?: boolean;
+}
+
+/** One file on its way through formatFiles. */
+interface FilePlan {
+  path: string;
+  /** No parser: written as given (spec.json-like files); else its pieces, in order. */
+  verbatim?: string;
+  pieces: Piece[];
+  /** For a planned file: renders its pieces (indices into `pieces`, minus the prefix). */
+  render?: PlannedInput['render'];
+  /** Formatted text by piece input hash, and by source, cut from the trusted file on disk. */
+  byInput: Map<string, string>;
+  bySource: Map<string, { input: string; text: string }>;
 }
 
 /**
- * Formats each file's text; big TypeScript files are split into pieces formatted in parallel,
- * and pieces found in `reusable` (piece input hash → formatted text) are not formatted again.
+ * Formats every file with prettier, reusing what the lock says is already formatted: a file
+ * whose input hash is the lock's, a piece of it whose hash (or, planned, whose source) is one
+ * the lock lists. Only bytes on disk that still hash to what the lock recorded are reused, so a
+ * hand edit is never mistaken for generated output.
  */
-export async function formatTexts(
-  files: ReadonlyArray<{ path: string; text: string; reusable?: ReadonlyMap<string, string> }>,
-): Promise<Array<{ text: string; pieces?: Array<{ input: string; length: number }> }>> {
-  const plans: Array<Piece[] | string> = [];
-  for (const { path, text } of files) {
-    const parser = parserFor(path);
-    if (!parser) plans.push(text);
-    else if (parser === 'babel-ts' && text.length > PIECE_SIZE * 2) plans.push(splitTypeScript(text));
-    else plans.push([{ text, parser, dropHead: false, dropTail: false }]);
-  }
-  const pieceInput = (piece: Piece) => hash(`${piece.dropHead ? 1 : 0}${piece.dropTail ? 1 : 0}${piece.text}`);
+export async function formatFiles(
+  inputs: ReadonlyArray<FormatInput | PlannedInput | Promise<readonly FormatInput[]>>,
+  cache: FormatCache,
+): Promise<FormattedFile[]> {
+  const formatter = await formatterId();
+  const sha = cache.specSha256;
+  const swapSha = (text: string) => (sha?.previous && sha.previous !== sha.current ? text.replaceAll(sha.previous, sha.current) : text);
+  const planFile = async (input: FormatInput | PlannedInput): Promise<FilePlan> => {
+    const plan: FilePlan = {
+      path: input.path,
+      pieces: [],
+      byInput: new Map(),
+      bySource: new Map(),
+    };
+    const parser = parserFor(input.path);
+    if ('text' in input) {
+      if (!parser) plan.verbatim = input.text;
+      else {
+        const blanked = blankSha(input.text, sha?.current);
+        plan.pieces = splitText(blanked.text, parser).map((piece) => ({
+          ...piece,
+          blanked: blanked.blanked,
+        }));
+      }
+    } else {
+      plan.pieces = [
+        {
+          ...blankSha(input.prefix, sha?.current),
+          parser: parser ?? 'babel-ts',
+          dropHead: false,
+          dropTail: false,
+        },
+        ...input.pieces.map((piece) => ({
+          ...piece,
+          parser: parser ?? 'babel-ts',
+        })),
+      ];
+      plan.render = input.render;
+    }
+    const locked = cache.formatter === formatter ? cache.files[input.path] : undefined;
+    const existing = locked ? await cache.readExisting(input.path) : undefined;
+    if (existing === undefined || hash(existing) !== locked!.sha256) return plan;
+    // Trusted: these bytes are what prettier gave for the inputs the lock records.
+    if (!locked!.pieces) {
+      plan.byInput.set(locked!.input, swapSha(existing));
+      return plan;
+    }
+    let offset = 0;
+    for (const piece of locked!.pieces) {
+      const text = swapSha(existing.slice(offset, offset + piece.length));
+      plan.byInput.set(piece.input, text);
+      if (piece.source !== undefined && cache.trustSources !== false) plan.bySource.set(piece.source, { input: piece.input, text });
+      offset += piece.length;
+    }
+    return plan;
+  };
+  // Files still being made elsewhere (the wrappers, on a worker thread) join once they arrive.
+  const slots: FilePlan[][] = await Promise.all(inputs.map(async (input) => (input instanceof Promise ? [] : [await planFile(input)])));
+  const plans = slots.flat();
+
+  // Reuse what the lock has; format the rest as soon as its text exists: planned pieces are
+  // handed to the pool as they are rendered, so worker threads format while the types are
+  // still being transformed on this one.
+  const sourced = new Map<Piece, { input: string; text: string }>();
+  const inputOf = (piece: Piece, plan: FilePlan) =>
+    sourced.get(piece)?.input ?? (plan.pieces.length === 1 ? hash(piece.text!) : pieceInput(piece));
   const contributions = new Map<Piece, string>();
-  const toFormat: Piece[] = [];
-  plans.forEach((plan, index) => {
-    if (typeof plan === 'string' || plan.length < 2) {
-      if (typeof plan !== 'string') toFormat.push(...plan);
-      return;
+  const rendered = new Map<FilePlan, number>();
+  const missing = new Map<FilePlan, number[]>();
+  let expected = 0; // characters of text the pool will get, roughly, to decide on worker threads
+  for (const plan of plans) {
+    plan.pieces.forEach((piece, index) => {
+      if (piece.text !== undefined) {
+        if (!plan.byInput.has(inputOf(piece, plan))) expected += piece.text.length;
+        return;
+      }
+      const reused = plan.bySource.get(piece.source!);
+      if (reused) sourced.set(piece, reused);
+      else missing.set(plan, [...(missing.get(plan) ?? []), index]);
+    });
+    expected += (missing.get(plan)?.length ?? 0) * PIECE_SIZE * 0.5;
+  }
+  const pool = startPool(expected);
+  const offer = (piece: Piece, plan: FilePlan) => {
+    const reused = sourced.get(piece)?.text ?? plan.byInput.get(inputOf(piece, plan));
+    if (reused !== undefined) contributions.set(piece, reused);
+    else pool.add(piece);
+  };
+  let outputs: Map<Piece, string>;
+  try {
+    for (const plan of plans) for (const piece of plan.pieces) if (piece.text !== undefined || sourced.has(piece)) offer(piece, plan);
+    for (const [plan, indices] of missing) {
+      await plan.render!(
+        indices.map((index) => index - 1),
+        (index, text) => {
+          const piece = plan.pieces[index + 1];
+          Object.assign(piece, blankSha(text, sha?.current));
+          offer(piece, plan);
+        },
+      );
+      rendered.set(plan, indices.length);
     }
-    for (const piece of plan) {
-      const reused = files[index].reusable?.get(pieceInput(piece));
-      if (reused !== undefined) contributions.set(piece, reused);
-      else toFormat.push(piece);
+    for (const [index, input] of inputs.entries()) {
+      if (!(input instanceof Promise)) continue;
+      slots[index] = await Promise.all((await input).map(planFile));
+      for (const plan of slots[index]) for (const piece of plan.pieces) offer(piece, plan);
     }
-  });
-  const outputs = await formatPieces(toFormat);
+    outputs = await pool.finish();
+  } finally {
+    await pool.close();
+  }
   for (const [piece, output] of outputs) {
     let text = output;
     if (piece.dropHead) text = text.slice(text.indexOf('\n') + 1);
     if (piece.dropTail) text = text.slice(0, text.lastIndexOf('}\n'));
-    contributions.set(piece, text);
+    if (piece.lead) text = piece.lead + text;
+    contributions.set(piece, piece.blanked ? text.replaceAll(SHA_PLACEHOLDER, sha!.current) : text);
   }
-  return plans.map((plan) => {
-    if (typeof plan === 'string') return { text: plan };
-    const parts = plan.map((piece) => contributions.get(piece)!);
+
+  return slots.flat().map((plan): FormattedFile => {
+    if (plan.verbatim !== undefined)
+      return {
+        path: plan.path,
+        text: plan.verbatim,
+        input: hash(plan.verbatim),
+        reused: false,
+      };
+    const parts = plan.pieces.map((piece) => contributions.get(piece)!);
+    const formattedCount = plan.pieces.filter((piece) => outputs.has(piece)).length;
+    const text = parts.join('');
+    if (plan.pieces.length === 1) {
+      const input = inputOf(plan.pieces[0], plan);
+      return { path: plan.path, text, input, reused: formattedCount === 0 };
+    }
+    const pieces: LockedPiece[] = plan.pieces.map((piece, index) => ({
+      input: inputOf(piece, plan),
+      length: parts[index].length,
+      ...(piece.source !== undefined ? { source: piece.source } : {}),
+    }));
     return {
-      text: parts.join(''),
-      pieces: plan.length < 2 ? undefined : plan.map((piece, index) => ({ input: pieceInput(piece), length: parts[index].length })),
+      path: plan.path,
+      text,
+      input: hash(pieces.map((piece) => piece.input).join('\n')),
+      reused: formattedCount === 0 && !rendered.has(plan),
+      pieces,
+      formattedPieces: formattedCount,
+      renderedPieces: rendered.get(plan) ?? 0,
     };
   });
+}
+
+/**
+ * `text` with the spec's sha256 replaced by the placeholder, which the formatted output turns
+ * back. A text that holds the placeholder itself (a spec example of 64 zeros) is left as it is:
+ * turning that back would put the sha256 where the zeros were.
+ */
+function blankSha(text: string, sha: string | undefined): { text: string; blanked: boolean } {
+  if (!sha || sha === SHA_PLACEHOLDER || text.includes(SHA_PLACEHOLDER)) return { text, blanked: false };
+  return { text: text.replaceAll(sha, SHA_PLACEHOLDER), blanked: true };
+}
+
+function pieceInput(piece: Piece): string {
+  return hash(`${piece.dropHead ? 1 : 0}${piece.dropTail ? 1 : 0}${piece.lead ?? ''}${piece.text}`);
+}
+
+/** A file's text as the pieces prettier formats: big TypeScript and Markdown files are cut. */
+function splitText(text: string, parser: string): Piece[] {
+  if (parser === 'babel-ts' && text.length > PIECE_SIZE * 2) return splitTypeScript(text);
+  if (parser === 'markdown' && text.length > PIECE_SIZE / 4) return splitMarkdown(text);
+  return [{ text, parser, dropHead: false, dropTail: false }];
+}
+
+/**
+ * Cuts a big Markdown file (OPERATIONS.md: prettier spends ~1 s of CPU on its tables) before each
+ * `## ` heading that follows a blank line. Prettier lays out each block on its own and separates
+ * blocks by one blank line, which `lead` puts back. Not cut: a file with code fences (a `## `
+ * line may be code) or link definitions (a link in one section may be defined in another).
+ */
+function splitMarkdown(text: string): Piece[] {
+  const whole: Piece[] = [{ text, parser: 'markdown', dropHead: false, dropTail: false }];
+  if (/^\s*(```|~~~)/m.test(text) || /^\s{0,3}\[[^\]]+\]:/m.test(text)) return whole;
+  return text.split(/(?<=\n\n)(?=## )/).map((section, index) => ({
+    text: section,
+    parser: 'markdown',
+    dropHead: false,
+    dropTail: false,
+    ...(index > 0 ? { lead: '\n' } : {}),
+  }));
+}
+
+/**
+ * Formats each file's text as formatFiles does without a lock (pieces, worker threads); for
+ * tests that compare it with prettier's output for the whole file.
+ */
+export async function formatTexts(files: ReadonlyArray<{ path: string; text: string }>): Promise<Array<{ text: string }>> {
+  const formatted = await formatFiles(files, {
+    formatter: undefined,
+    files: {},
+    readExisting: async () => undefined,
+  });
+  return formatted.map(({ text }) => ({ text }));
 }
 
 /**
@@ -203,7 +408,13 @@ function splitTypeScript(text: string): Piece[] {
         const comment = [];
         while (buffer.length > 1 && /^(\/\/|\/\*\*| \*|\s*\*\/)/.test(buffer[buffer.length - 2])) comment.unshift(buffer.splice(-2, 1)[0]);
         buffer.pop();
-        if (buffer.length > 0) pieces.push({ text: `${buffer.join('\n')}\n`, parser: 'babel-ts', dropHead: false, dropTail: false });
+        if (buffer.length > 0)
+          pieces.push({
+            text: `${buffer.join('\n')}\n`,
+            parser: 'babel-ts',
+            dropHead: false,
+            dropTail: false,
+          });
         head = [...comment, line].join('\n');
         buffer = [];
         pieceIndex = 0;
@@ -231,7 +442,13 @@ function splitTypeScript(text: string): Piece[] {
     }
   }
   if (head !== undefined) return whole;
-  if (buffer.length > 0) pieces.push({ text: `${buffer.join('\n')}\n`, parser: 'babel-ts', dropHead: false, dropTail: false });
+  if (buffer.length > 0)
+    pieces.push({
+      text: `${buffer.join('\n')}\n`,
+      parser: 'babel-ts',
+      dropHead: false,
+      dropTail: false,
+    });
   return pieces;
 }
 
@@ -245,41 +462,57 @@ function fnv1a(text: string): number {
   return value >>> 0;
 }
 
-/** Formats every piece, spreading them over the main thread and worker threads. */
-async function formatPieces(pieces: readonly Piece[]): Promise<Map<Piece, string>> {
-  const outputs = new Map<Piece, string>();
-  if (pieces.length === 0) return outputs;
-  const prettier = await import('prettier');
-  const queue = [...pieces].sort((a, b) => b.text.length - a.text.length);
-  const total = pieces.reduce((sum, piece) => sum + piece.text.length, 0);
-  const workerCount = total < PARALLEL_THRESHOLD ? 0 : Math.min(spareCores() - 1, 3, Math.max(0, queue.length - 1));
-  const workers = Array.from({ length: workerCount }, () => startFormatWorker());
-  const lane = async (format: (text: string, parser: string) => Promise<string>) => {
-    for (let piece = queue.shift(); piece; piece = queue.shift()) {
-      outputs.set(piece, await format(piece.text, piece.parser));
-    }
-  };
-  try {
-    await Promise.all([
-      lane((text, parser) => prettier.format(text, { ...PRETTIER_OPTIONS, parser })),
-      ...workers.map((worker) => lane(worker.format)),
-    ]);
-  } finally {
-    await Promise.all(workers.map((worker) => worker.close()));
-  }
-  return outputs;
-}
-
 /**
- * Cores we may use: workers only pay off on idle cores (each one loads prettier and warms up
- * its JIT, ~0.3 s of CPU), so a busy machine formats on the main thread alone.
- * LOGTO_MGMT_FORMAT_THREADS overrides (1 = never start workers).
+ * Formats pieces as they are added, on worker threads (when there is enough to format to pay
+ * for starting them) and, once `finish` is called, on this thread too: until then it is busy
+ * making the pieces.
  */
-function spareCores(): number {
-  const forced = Number(process.env.LOGTO_MGMT_FORMAT_THREADS);
-  if (forced > 0) return forced;
-  const cores = availableParallelism();
-  return Math.max(1, Math.min(cores, Math.floor(cores - loadavg()[0] + 0.5)));
+function startPool(expectedCharacters: number) {
+  const queue: Piece[] = [];
+  const outputs = new Map<Piece, string>();
+  let finishing = false;
+  let wake: Array<() => void> = [];
+  const signal = () => {
+    const waiting = wake;
+    wake = [];
+    for (const resolve of waiting) resolve();
+  };
+  const next = async (): Promise<Piece | undefined> => {
+    while (queue.length === 0 && !finishing) await new Promise<void>((resolve) => wake.push(resolve));
+    return queue.shift();
+  };
+  const lane = async (format: (text: string, parser: string) => Promise<string>) => {
+    for (let piece = await next(); piece; piece = await next()) outputs.set(piece, await format(piece.text!, piece.parser));
+  };
+  const workerCount = expectedCharacters < PARALLEL_THRESHOLD ? 0 : Math.min(spareCores() - 1, 3);
+  const workers = Array.from({ length: workerCount }, () => startFormatWorker());
+  const workerLanes = workers.map((worker) => lane(worker.format));
+  // Settled by finish(); a failure before then must not go unhandled.
+  for (const running of workerLanes) running.catch(() => {});
+  return {
+    add(piece: Piece) {
+      queue.push(piece);
+      signal();
+    },
+    async finish(): Promise<Map<Piece, string>> {
+      finishing = true;
+      // Biggest first, so no lane is left with a big piece at the end.
+      queue.sort((a, b) => b.text!.length - a.text!.length);
+      signal();
+      const mainLane = async () => {
+        if (queue.length === 0) return;
+        const prettier = await import('prettier');
+        await lane((text, parser) => prettier.format(text, { ...PRETTIER_OPTIONS, parser }));
+      };
+      await Promise.all([mainLane(), ...workerLanes]);
+      return outputs;
+    },
+    async close() {
+      finishing = true;
+      signal();
+      await Promise.all(workers.map((worker) => worker.close()));
+    },
+  };
 }
 
 const WORKER_SOURCE = `
@@ -297,7 +530,10 @@ parentPort.on('message', async ({ id, text, options }) => {
 
 function startFormatWorker() {
   const prettierUrl = pathToFileURL(createRequire(import.meta.url).resolve('prettier')).href;
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { prettierUrl } });
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { prettierUrl },
+  });
   let nextId = 0;
   const waiting = new Map<number, { resolve: (text: string) => void; reject: (error: Error) => void }>();
   worker.on('message', ({ id, text, error }: { id: number; text?: string; error?: string }) => {
@@ -315,7 +551,11 @@ function startFormatWorker() {
       new Promise<string>((resolve, reject) => {
         const id = nextId++;
         waiting.set(id, { resolve, reject });
-        worker.postMessage({ id, text, options: { ...PRETTIER_OPTIONS, parser } });
+        worker.postMessage({
+          id,
+          text,
+          options: { ...PRETTIER_OPTIONS, parser },
+        });
       }),
     close: () => worker.terminate(),
   };

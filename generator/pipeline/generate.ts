@@ -17,9 +17,10 @@ import { LOGTO_PATCHES, type SpecPatch } from './patches.js';
 import { LOCK_FILE, PINNED_SPEC_FILE, readLock, serializeLock, serializePinnedSpec, sortKeys, type SpecLock } from './pin-spec.js';
 import { bannerText, uncheckedTsBanner } from './banner.js';
 import { emitGeneratedReadme, emitOperationsIndex } from './emit-index.js';
-import { emitTypes } from './emit-types.js';
-import { emitWrappers } from './emit-wrappers.js';
-import { formatFiles, formatterId, sha256Text } from './format.js';
+import { emitTypes, planTypes, typesEmitterId, TypesPlanMismatch } from './emit-types.js';
+import { formatCacheIn, formatFiles, formatterId, sha256Text, type FormatInput, type PlannedInput } from './format.js';
+import { siblingModule, spareCores, startModuleWorker, type ModuleWorker } from './module-worker.js';
+import type { EmittedFiles } from './emit-wrappers.js';
 import { NAME_MAP_FILE, parseNameMap } from './name-map.js';
 import { normaliseSpec } from './normalise-spec.js';
 import { buildOperationModel } from './operation-model.js';
@@ -157,10 +158,11 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     log(`warning: ${message}`);
   };
   let last = started;
-  const done = (step: string, detail = '') => {
+  /** A step of the main thread is done; or, with `ms`, one that ran beside it (on a worker thread). */
+  const done = (step: string, detail = '', ms?: number) => {
     const now = performance.now();
-    timingsMs[step] = Math.round(now - last);
-    last = now;
+    timingsMs[step] = ms ?? Math.round(now - last);
+    if (ms === undefined) last = now;
     log(`[logto-mgmt] ${step.padEnd(16)} ${String(timingsMs[step]).padStart(5)} ms${detail ? `  ${detail}` : ''}`);
   };
 
@@ -252,6 +254,10 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     };
   }
 
+  // Not the fast path: the wrappers' thread (on a machine with a spare core) starts loading
+  // ts-morph now, beside parsing.
+  const wrappersThread = spareCores() > 1 ? wrappersWorker() : undefined;
+
   // 3. Parse, put keys in a stable order, validate, pin.
   let parsed: unknown;
   try {
@@ -301,33 +307,64 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   const tags = new Set(model.operations.map((operation) => operation.tag ?? '')).size;
   done('model', `${model.operations.length} operations, ${tags} tags, ${model.namespaces.length} namespaces, ${paginated} paginated`);
 
-  // 5. Emit.
-  const schema = uncheckedTsBanner(bodySha256!) + (await emitTypes(normalised.document, specFile!));
-  done('emit types', `schema.ts ${(schema.length / 1e6).toFixed(2)} MB`);
-  const wrappers = await emitWrappers(model, { runtimeImport, specSha256: bodySha256! });
-  done('emit wrappers', `${wrappers.size} files`);
+  // 5. Emit. The wrappers are emitted on a worker thread meanwhile (it has been loading ts-morph
+  // since the fast path failed), and join the format step when they arrive. schema.ts is
+  // planned, not printed: its pieces are transformed in the format step, and only those the
+  // lock does not already have.
+  let wrappersMs = 0;
+  const wrappersStarted = performance.now();
+  const wrapperOptions = { runtimeImport, specSha256: bodySha256! };
+  const emitting = wrappersThread
+    ? wrappersThread.call<EmittedFiles>('emitWrappers', [model, wrapperOptions])
+    : import('./emit-wrappers.js').then(({ emitWrappers }) => emitWrappers(model, wrapperOptions));
+  const wrappers = emitting.then((emitted) => {
+    wrappersMs = Math.round(performance.now() - wrappersStarted);
+    return [...emitted].map(([path, text]): FormatInput => ({ path, text }));
+  });
+  wrappers.catch(() => {}); // awaited in the format step; a failure before it must not go unhandled
+  const plan = planTypes(normalised.document, specFile!, `${GENERATOR_ID} ${typesEmitterId()}`);
+  const wholeSchema = async (): Promise<FormatInput> => ({ path: 'schema.ts', text: uncheckedTsBanner(bodySha256!) + (await emitTypes(normalised.document, specFile!)) });
+  const schema: FormatInput | PlannedInput = plan
+    ? { path: 'schema.ts', prefix: uncheckedTsBanner(bodySha256!), pieces: plan.pieces, render: plan.render }
+    : await wholeSchema();
+  done('emit types', plan ? `schema.ts planned as ${plan.pieces.length} pieces` : `schema.ts ${((schema as FormatInput).text.length / 1e6).toFixed(2)} MB, whole`);
   const sortedNames = Object.fromEntries(
     Object.keys(model.nameMap)
       .sort()
       .map((operationId) => [operationId, { namespace: model.nameMap[operationId].namespace, method: model.nameMap[operationId].method }]),
   );
   const nameMapText = `${JSON.stringify({ '//': bannerText(bodySha256!), ...sortedNames }, null, 2)}\n`;
-  const unformatted = [
-    { path: 'schema.ts', text: schema },
-    ...[...wrappers].map(([path, content]) => ({ path, text: content })),
+  const others: FormatInput[] = [
     { path: 'OPERATIONS.md', text: emitOperationsIndex(model, bodySha256!) },
     { path: 'README.md', text: emitGeneratedReadme(model, bodySha256!) },
     { path: NAME_MAP_FILE, text: nameMapText },
   ];
   done('emit index');
 
-  // 6. Format (reusing files whose input is unchanged), then the lock that records them.
+  // 6. Format (reusing files and pieces whose input is unchanged), then the lock that records them.
   const formatter = await formatterId();
-  const formatted = await formatFiles(unformatted, {
+  const formatCache = formatCacheIn({
+    outDir,
     formatter: lock?.formatter,
     files: lock?.files ?? {},
-    readExisting: (path) => readFile(join(outDir, path), 'utf8').catch(() => undefined),
+    specSha256: { current: bodySha256!, previous: lock?.sha256 },
+    trustSources: !options.force,
   });
+  let formatted;
+  try {
+    formatted = await formatFiles([schema, wrappers, ...others], formatCache);
+  } catch (error) {
+    if (!(error instanceof TypesPlanMismatch)) throw error;
+    // A shape the plan did not foresee: the whole document, as openapi-typescript prints it.
+    formatted = await formatFiles([await wholeSchema(), wrappers, ...others], formatCache);
+  }
+  const reused = formatted.filter((file) => file.reused).length;
+  const schemaFile = formatted.find((file) => file.path === 'schema.ts')!;
+  const schemaNote = schemaFile.pieces
+    ? `; schema.ts: ${schemaFile.renderedPieces} of ${schemaFile.pieces.length} pieces transformed, ${schemaFile.formattedPieces} formatted`
+    : '';
+  done('format', `${formatted.length - reused} formatted, ${reused} unchanged reused${schemaNote}`);
+  done('emit wrappers', `${(await wrappers).length} files${wrappersThread ? ', on a worker thread during emit types and format' : ''}`, wrappersMs);
   const files = new Map<string, string>(formatted.map((file) => [file.path, file.text]));
   files.set(PINNED_SPEC_FILE, pinnedSpec);
   const lockedFiles: SpecLock['files'] = {};
@@ -353,8 +390,6 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     files: lockedFiles,
   });
   files.set(LOCK_FILE, lockText);
-  const reused = formatted.filter((file) => file.reused).length;
-  done('format', `${formatted.length - reused} formatted, ${reused} unchanged reused`);
 
   // 7. Compare or write.
   const previouslyOwned = lock ? [LOCK_FILE, ...Object.keys(lock.files)] : [];
@@ -394,6 +429,16 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
       `${files.size} files (${diff.changed.length} ${options.check ? 'differing' : 'changed'}) in ${timingsMs.total} ms`,
   );
   return { status, ...summary, timingsMs, ...(release ? { release: release.result } : {}) };
+}
+
+/**
+ * The worker thread for step 6 (emit-wrappers.ts), shared by the runs of one process: it keeps
+ * ts-morph loaded, and stays out of the way when idle (unref'd).
+ */
+let sharedWrappersWorker: ModuleWorker | undefined;
+function wrappersWorker(): ModuleWorker {
+  if (!sharedWrappersWorker?.alive) sharedWrappersWorker = startModuleWorker(siblingModule('emit-wrappers'), ['ts-morph']);
+  return sharedWrappersWorker;
 }
 
 /** `--bump`, before anything is written: reads and checks the package, decides the release. */

@@ -14,13 +14,28 @@ export const LOCK_FILE = 'spec.lock.json';
 export interface LockedFile {
   /** sha256 of the file as written. */
   sha256: string;
-  /** sha256 of the text before prettier: when it is unchanged the written bytes can be reused. */
+  /**
+   * sha256 of the text before prettier, with the spec's sha256 in the banner blanked: when it is
+   * unchanged the written bytes can be reused (with the new sha256 in the banner).
+   */
   input: string;
   /**
-   * For a file formatted in pieces (schema.ts): each piece's input hash and the length of its
-   * formatted text, in file order, so unchanged pieces are reused after a small spec change.
+   * For a file formatted in pieces (schema.ts, OPERATIONS.md): each piece's input hash and the
+   * length of its formatted text, in file order, so unchanged pieces are reused after a small
+   * spec change.
    */
-  pieces?: Array<{ input: string; length: number }>;
+  pieces?: LockedPiece[];
+}
+
+export interface LockedPiece {
+  input: string;
+  length: number;
+  /**
+   * For a piece of schema.ts: a hash of what its text is made from (the path items in it and
+   * what they reference, openapi-typescript's version): with it a later run reuses the piece
+   * without transforming those path items again (emit-types.ts, `planTypes`).
+   */
+  source?: string;
 }
 
 export interface SpecLock {
@@ -47,9 +62,14 @@ export interface SpecLock {
 export function sortKeys<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(sortKeys) as T;
-  // fromEntries defines each key: `sorted[key] =` would turn a `__proto__` field of a schema into
-  // the object's prototype, dropping the field.
-  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])])) as T;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const child = sortKeys((value as Record<string, unknown>)[key]);
+    // `sorted.__proto__ =` would set the object's prototype, dropping a schema's `__proto__` field.
+    if (key === '__proto__') Object.defineProperty(sorted, key, { value: child, enumerable: true, writable: true, configurable: true });
+    else sorted[key] = child;
+  }
+  return sorted as T;
 }
 
 export function serializePinnedSpec(sortedDocument: unknown): string {
