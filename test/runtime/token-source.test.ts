@@ -95,6 +95,9 @@ describe('ClientCredentialsTokenSource', () => {
     [{ status: 200, body: 'not json' }, 'answered 200 with a body that is not a JSON object'],
     [{ status: 200, body: '[1]' }, 'answered 200 with a body that is not a JSON object'],
     [{ status: 200, body: 'null' }, 'answered 200 with a body that is not a JSON object'],
+    // JSON that is no object at all: a number, a string (not read as a token response)
+    [{ status: 200, body: '5' }, 'answered 200 with a body that is not a JSON object'],
+    [{ status: 200, body: '"tok"' }, 'answered 200 with a body that is not a JSON object'],
     [token({ access_token: '' }), 'answered 200 without an access_token'],
     [token({ access_token: 42 }), 'answered 200 without an access_token'],
     [token({ expires_in: '3600' }), 'answered 200 without a numeric expires_in'],
@@ -132,6 +135,17 @@ describe('ClientCredentialsTokenSource', () => {
     const narrow = source();
     await narrow.tokens.getToken();
     expect(narrow.warnings[0]).toContain('was granted scope "read write" instead of "all"');
+  });
+
+  it('does not abort a token request that already finished when its timeout would have passed', async () => {
+    // An abort after the fact reaches whatever wraps fetch (instrumentation, a proxy agent) as a
+    // spurious cancellation, and a pending timer would keep a short-lived process alive.
+    answer = token({});
+    let signal: AbortSignal | undefined;
+    const { tokens } = source({ tokenTimeoutMs: 50, fetch: (input, init) => ((signal = init?.signal ?? undefined), fetch(input, init)) });
+    expect(await tokens.getToken()).toBe('tok-123');
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(signal?.aborted).toBe(false);
   });
 
   it('reads a scope that is not a string as none, and names every permission missing', async () => {
