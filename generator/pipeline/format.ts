@@ -409,12 +409,7 @@ function splitTypeScript(text: string): Piece[] {
         while (buffer.length > 1 && /^(\/\/|\/\*\*| \*|\s*\*\/)/.test(buffer[buffer.length - 2])) comment.unshift(buffer.splice(-2, 1)[0]);
         buffer.pop();
         if (buffer.length > 0)
-          pieces.push({
-            text: `${buffer.join('\n')}\n`,
-            parser: 'babel-ts',
-            dropHead: false,
-            dropTail: false,
-          });
+          pieces.push(plainPiece(buffer));
         head = [...comment, line].join('\n');
         buffer = [];
         pieceIndex = 0;
@@ -443,14 +438,12 @@ function splitTypeScript(text: string): Piece[] {
   }
   if (head !== undefined) return whole;
   if (buffer.length > 0)
-    pieces.push({
-      text: `${buffer.join('\n')}\n`,
-      parser: 'babel-ts',
-      dropHead: false,
-      dropTail: false,
-    });
+    pieces.push(plainPiece(buffer));
   return pieces;
 }
+
+/** Lines outside a split interface: a piece of their own, formatted as they are. */
+const plainPiece = (lines: string[]) => ({ text: `${lines.join('\n')}\n`, parser: 'babel-ts', dropHead: false, dropTail: false });
 
 /** A cheap 32-bit string hash (FNV-1a) for choosing cut points; not for integrity. */
 function fnv1a(text: string): number {
