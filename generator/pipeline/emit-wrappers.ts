@@ -4,36 +4,79 @@
  * operations/index.ts re-exports them as namespaces (`export * as users`), client.ts binds
  * them all to one client, index.ts is the package entry. The tag modules and client.ts carry
  * `// @ts-nocheck` under the banner (see banner.ts); the two re-export files do not.
+ *
+ * Planned file by file (planWrappers, no ts-morph needed): each file's text is a function of
+ * its own slice of the model, so a regenerate makes again only the files whose slice changed
+ * (generate.ts hands the plan to the format step, which reuses the rest from disk).
  */
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { posix } from 'node:path';
-import type { SourceFile, StatementStructures, WriterFunction } from 'ts-morph';
+import type { StatementStructures, WriterFunction } from 'ts-morph';
 import { tsBanner, uncheckedTsBanner } from './banner.js';
 import type { ApiModel, NamespaceModel, OperationModel } from './operation-model.js';
 
 export interface EmitWrappersOptions {
   /** How generated code imports the runtime, relative to the output directory or a package name. */
   runtimeImport: string;
-  specSha256: string;
 }
 
-/** Output path (relative to the out dir) → unformatted text. */
-export type EmittedFiles = Map<string, string>;
+/** The namespace facts client.ts and operations/index.ts are made of. */
+type NamespaceEntry = Pick<NamespaceModel, 'name' | 'module' | 'tag' | 'description'>;
 
-export async function emitWrappers(model: ApiModel, options: EmitWrappersOptions): Promise<EmittedFiles> {
+/**
+ * One wrapper file and everything its text is made of: emitWrapperFile(file, options) is a
+ * function of this alone, so a file whose `WrapperFile` (and options) did not change since the
+ * lock was written need not be made again (its `source` in planWrappers).
+ */
+export type WrapperFile =
+  | { kind: 'namespace'; path: string; namespace: NamespaceModel }
+  | { kind: 'operations-index'; path: 'operations/index.ts'; namespaces: NamespaceEntry[] }
+  | { kind: 'client'; path: 'client.ts'; namespaces: NamespaceEntry[] }
+  | { kind: 'index'; path: 'index.ts' };
+
+export interface PlannedWrapperFile {
+  file: WrapperFile;
+  /** The file's banner: type-checked by the consumer (the re-export files) or `@ts-nocheck` (banner.ts). */
+  checked: boolean;
+  /** sha256 of what the file is made of, the options and `stamp` (the generator's identity). */
+  source: string;
+}
+
+/** Every wrapper file of the model, with what each is made of: no ts-morph needed. */
+export function planWrappers(model: ApiModel, options: EmitWrappersOptions, stamp: string): PlannedWrapperFile[] {
+  const entries = model.namespaces.map(({ name, module, tag, description }): NamespaceEntry => ({ name, module, tag, description }));
+  const files: WrapperFile[] = [
+    ...model.namespaces.map((namespace): WrapperFile => ({ kind: 'namespace', path: `operations/${namespace.module}.ts`, namespace })),
+    { kind: 'operations-index', path: 'operations/index.ts', namespaces: entries },
+    { kind: 'client', path: 'client.ts', namespaces: entries },
+    { kind: 'index', path: 'index.ts' },
+  ];
+  return files.map((file) => ({
+    file,
+    // Modules with bodies are not re-checked by the consumer's tsc; re-exports are (banner.ts).
+    checked: file.kind === 'operations-index' || file.kind === 'index',
+    source: createHash('sha256').update(JSON.stringify([stamp, options, file])).digest('hex'),
+  }));
+}
+
+/** The banner that goes before a planned file's text. */
+export function wrapperBanner(planned: PlannedWrapperFile, specSha256: string): string {
+  return planned.checked ? tsBanner(specSha256) : uncheckedTsBanner(specSha256);
+}
+
+let project: import('ts-morph').Project | undefined;
+
+/** The unformatted text of one wrapper file, without its banner. */
+export function emitWrapperFile(wrapper: WrapperFile, options: EmitWrappersOptions): string {
   // `require`d: an `import` of ts-morph's CommonJS makes Node lex it for named exports (~0.2 s).
   const { Project, StructureKind, VariableDeclarationKind } = createRequire(import.meta.url)('ts-morph') as typeof import('ts-morph');
-  const project = new Project({ useInMemoryFileSystem: true, skipAddingFilesFromTsConfig: true });
-  const files: EmittedFiles = new Map();
-  // Modules with bodies are not re-checked by the consumer's tsc; re-exports are (banner.ts).
-  const print = (path: string, checked: 'checked' | 'unchecked', build: (file: SourceFile) => void) => {
-    const file = project.createSourceFile(path, '', { overwrite: true });
-    build(file);
-    const banner = checked === 'checked' ? tsBanner(options.specSha256) : uncheckedTsBanner(options.specSha256);
-    files.set(path, banner + file.getFullText());
-  };
+  // One in-memory project for every file this thread makes (each file replaces its own).
+  project ??= new Project({ useInMemoryFileSystem: true, skipAddingFilesFromTsConfig: true });
+  const file = project.createSourceFile(wrapper.path, '', { overwrite: true });
 
-  for (const namespace of model.namespaces) {
+  if (wrapper.kind === 'namespace') {
+    const { namespace } = wrapper;
     const runtimeNames = new Set(
       namespace.operations.map((operation) => (operation.paginated ? 'definePaginatedOperation' : 'defineOperation')),
     );
@@ -60,16 +103,12 @@ export async function emitWrappers(model: ApiModel, options: EmitWrappersOptions
         statements.push({ kind: StructureKind.ExportDeclaration, namedExports: [{ name: operation.identifier, alias: operation.method }] });
       }
     }
-    print(`operations/${namespace.module}.ts`, 'unchecked', (file) => file.set({ statements }));
-  }
-
-  print('operations/index.ts', 'checked', (file) => {
-    for (const namespace of model.namespaces) {
+    file.set({ statements });
+  } else if (wrapper.kind === 'operations-index') {
+    for (const namespace of wrapper.namespaces) {
       file.addExportDeclaration({ namespaceExport: namespace.name, moduleSpecifier: `./${namespace.module}.js` });
     }
-  });
-
-  print('client.ts', 'unchecked', (file) => {
+  } else if (wrapper.kind === 'client') {
     file.addImportDeclaration({
       moduleSpecifier: runtimeSpecifier(options.runtimeImport, 0),
       namedImports: [
@@ -89,7 +128,7 @@ export async function emitWrappers(model: ApiModel, options: EmitWrappersOptions
           'Every namespace is also a module of its own (`import * as users from \'…/operations/users.js\'`), the tree-shakeable form.',
       ],
       properties: [
-        ...model.namespaces.map((namespace) => ({
+        ...wrapper.namespaces.map((namespace) => ({
           name: namespace.name,
           isReadonly: true,
           type: `BoundNamespace<typeof operations.${namespace.name}>`,
@@ -106,14 +145,12 @@ export async function emitWrappers(model: ApiModel, options: EmitWrappersOptions
       returnType: 'LogtoManagementClient',
       statements: [
         'const core = createLogtoClient(options);',
-        `return {\n${model.namespaces
+        `return {\n${wrapper.namespaces
           .map((namespace) => `${namespace.name}: bindNamespace(core, operations.${namespace.name}),`)
           .join('\n')}\nraw: core,\n};`,
       ],
     });
-  });
-
-  print('index.ts', 'checked', (file) => {
+  } else {
     file.addExportDeclaration({
       moduleSpecifier: './client.js',
       namedExports: ['createLogtoManagementClient', { name: 'LogtoManagementClient', isTypeOnly: true }],
@@ -122,8 +159,8 @@ export async function emitWrappers(model: ApiModel, options: EmitWrappersOptions
     file.addExportDeclaration({ moduleSpecifier: './schema.js', isTypeOnly: true, namedExports: ['components', 'operations', 'paths'] });
     // One import for users: errors, paginate, createLogtoClient… come with the client.
     file.addExportDeclaration({ moduleSpecifier: runtimeSpecifier(options.runtimeImport, 0) });
-  });
-  return files;
+  }
+  return file.getFullText();
 }
 
 /** The runtime specifier as seen from a file `depth` directories below the out dir. */
@@ -193,13 +230,13 @@ function operationDoc(operation: OperationModel): string {
   return escapeComment(lines.join('\n'));
 }
 
-function namespaceSummary(namespace: NamespaceModel): string {
+function namespaceSummary(namespace: NamespaceEntry): string {
   const title = namespace.tag ?? 'Operations without a tag';
   const first = namespace.description?.split(/\n\s*\n/)[0];
   return escapeComment(first ? `${title}: ${first}` : title);
 }
 
-function namespaceDoc(namespace: NamespaceModel): string {
+function namespaceDoc(namespace: NamespaceEntry): string {
   return `/*\n * ${namespaceSummary(namespace).replace(/\n/g, '\n * ')}\n */`;
 }
 

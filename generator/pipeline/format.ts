@@ -170,7 +170,7 @@ interface FilePlan {
  * hand edit is never mistaken for generated output.
  */
 export async function formatFiles(
-  inputs: ReadonlyArray<FormatInput | PlannedInput | Promise<readonly FormatInput[]>>,
+  inputs: ReadonlyArray<FormatInput | PlannedInput>,
   cache: FormatCache,
 ): Promise<FormattedFile[]> {
   const formatter = await formatterId();
@@ -225,9 +225,7 @@ export async function formatFiles(
     }
     return plan;
   };
-  // Files still being made elsewhere (the wrappers, on a worker thread) join once they arrive.
-  const slots: FilePlan[][] = await Promise.all(inputs.map(async (input) => (input instanceof Promise ? [] : [await planFile(input)])));
-  const plans = slots.flat();
+  const plans = await Promise.all(inputs.map(planFile));
 
   // Reuse what the lock has; format the rest as soon as its text exists: planned pieces are
   // handed to the pool as they are rendered, so worker threads format while the types are
@@ -260,22 +258,22 @@ export async function formatFiles(
   let outputs: Map<Piece, string>;
   try {
     for (const plan of plans) for (const piece of plan.pieces) if (piece.text !== undefined || sourced.has(piece)) offer(piece, plan);
-    for (const [plan, indices] of missing) {
-      await plan.render!(
-        indices.map((index) => index - 1),
-        (index, text) => {
-          const piece = plan.pieces[index + 1];
-          Object.assign(piece, blankSha(text, sha?.current));
-          offer(piece, plan);
-        },
-      );
-      rendered.set(plan, indices.length);
-    }
-    for (const [index, input] of inputs.entries()) {
-      if (!(input instanceof Promise)) continue;
-      slots[index] = await Promise.all((await input).map(planFile));
-      for (const plan of slots[index]) for (const piece of plan.pieces) offer(piece, plan);
-    }
+    // Every planned file's missing pieces are asked for at once, in the inputs' order: a render
+    // that hands its work to another thread (the wrappers) is then under way while one that
+    // works on this thread (the types) runs.
+    await Promise.all(
+      [...missing].map(async ([plan, indices]) => {
+        await plan.render!(
+          indices.map((index) => index - 1),
+          (index, text) => {
+            const piece = plan.pieces[index + 1];
+            Object.assign(piece, blankSha(text, sha?.current));
+            offer(piece, plan);
+          },
+        );
+        rendered.set(plan, indices.length);
+      }),
+    );
     outputs = await pool.finish();
   } finally {
     await pool.close();
@@ -288,7 +286,7 @@ export async function formatFiles(
     contributions.set(piece, piece.blanked ? text.replaceAll(SHA_PLACEHOLDER, sha!.current) : text);
   }
 
-  return slots.flat().map((plan): FormattedFile => {
+  return plans.map((plan): FormattedFile => {
     if (plan.verbatim !== undefined)
       return {
         path: plan.path,

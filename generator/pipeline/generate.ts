@@ -20,7 +20,6 @@ import { emitGeneratedReadme, emitOperationsIndex } from './emit-index.js';
 import { emitTypes, planTypes, typesEmitterId, TypesPlanMismatch } from './emit-types.js';
 import { formatCacheIn, formatFiles, formatterId, sha256Text, type FormatInput, type PlannedInput } from './format.js';
 import { siblingModule, spareCores, startModuleWorker, type ModuleWorker } from './module-worker.js';
-import type { EmittedFiles } from './emit-wrappers.js';
 import { NAME_MAP_FILE, parseNameMap } from './name-map.js';
 import { normaliseSpec } from './normalise-spec.js';
 import { buildOperationModel } from './operation-model.js';
@@ -307,21 +306,30 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   const tags = new Set(model.operations.map((operation) => operation.tag ?? '')).size;
   done('model', `${model.operations.length} operations, ${tags} tags, ${model.namespaces.length} namespaces, ${paginated} paginated`);
 
-  // 5. Emit. The wrappers are emitted on a worker thread meanwhile (it has been loading ts-morph
-  // since the fast path failed), and join the format step when they arrive. schema.ts is
-  // planned, not printed: its pieces are transformed in the format step, and only those the
-  // lock does not already have.
-  let wrappersMs = 0;
-  const wrappersStarted = performance.now();
-  const wrapperOptions = { runtimeImport, specSha256: bodySha256! };
-  const emitting = wrappersThread
-    ? wrappersThread.call<EmittedFiles>('emitWrappers', [model, wrapperOptions])
-    : import('./emit-wrappers.js').then(({ emitWrappers }) => emitWrappers(model, wrapperOptions));
-  const wrappers = emitting.then((emitted) => {
-    wrappersMs = Math.round(performance.now() - wrappersStarted);
-    return [...emitted].map(([path, text]): FormatInput => ({ path, text }));
-  });
-  wrappers.catch(() => {}); // awaited in the format step; a failure before it must not go unhandled
+  // 5. Emit. schema.ts and the wrappers are planned, not printed: their pieces and files are
+  // made in the format step, and only those the lock does not already have (by what they are
+  // made of). The wrappers are made on the worker thread (it has been loading ts-morph since
+  // the fast path failed), beside the types on this one.
+  const { planWrappers, wrapperBanner } = await import('./emit-wrappers.js');
+  const wrapperOptions = { runtimeImport };
+  let wrappersSpan: { start: number; end: number } | undefined; // from the first file asked for to the last made
+  let wrappersMade = 0;
+  const wrapperInputs = planWrappers(model, wrapperOptions, GENERATOR_ID).map(
+    (planned): PlannedInput => ({
+      path: planned.file.path,
+      prefix: wrapperBanner(planned, bodySha256!),
+      pieces: [{ source: planned.source, dropHead: false, dropTail: false }],
+      render: async (_indices, onPiece) => {
+        wrappersSpan ??= { start: performance.now(), end: 0 };
+        const text = wrappersThread
+          ? await wrappersThread.call<string>('emitWrapperFile', [planned.file, wrapperOptions])
+          : (await import('./emit-wrappers.js')).emitWrapperFile(planned.file, wrapperOptions);
+        wrappersSpan.end = performance.now();
+        wrappersMade++;
+        onPiece(0, text);
+      },
+    }),
+  );
   const plan = planTypes(normalised.document, specFile!, `${GENERATOR_ID} ${typesEmitterId()}`);
   const wholeSchema = async (): Promise<FormatInput> => ({ path: 'schema.ts', text: uncheckedTsBanner(bodySha256!) + (await emitTypes(normalised.document, specFile!)) });
   const schema: FormatInput | PlannedInput = plan
@@ -352,11 +360,11 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   });
   let formatted;
   try {
-    formatted = await formatFiles([schema, wrappers, ...others], formatCache);
+    formatted = await formatFiles([...wrapperInputs, schema, ...others], formatCache);
   } catch (error) {
     if (!(error instanceof TypesPlanMismatch)) throw error;
     // A shape the plan did not foresee: the whole document, as openapi-typescript prints it.
-    formatted = await formatFiles([await wholeSchema(), wrappers, ...others], formatCache);
+    formatted = await formatFiles([...wrapperInputs, await wholeSchema(), ...others], formatCache);
   }
   const reused = formatted.filter((file) => file.reused).length;
   const schemaFile = formatted.find((file) => file.path === 'schema.ts')!;
@@ -364,7 +372,11 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     ? `; schema.ts: ${schemaFile.renderedPieces} of ${schemaFile.pieces.length} pieces transformed, ${schemaFile.formattedPieces} formatted`
     : '';
   done('format', `${formatted.length - reused} formatted, ${reused} unchanged reused${schemaNote}`);
-  done('emit wrappers', `${(await wrappers).length} files${wrappersThread ? ', on a worker thread during emit types and format' : ''}`, wrappersMs);
+  done(
+    'emit wrappers',
+    `${wrappersMade} of ${wrapperInputs.length} files made${wrappersThread ? ' on a worker thread during the format step' : ''}, ${wrapperInputs.length - wrappersMade} unchanged reused`,
+    wrappersSpan ? Math.round(wrappersSpan.end - wrappersSpan.start) : 0,
+  );
   const files = new Map<string, string>(formatted.map((file) => [file.path, file.text]));
   files.set(PINNED_SPEC_FILE, pinnedSpec);
   const lockedFiles: SpecLock['files'] = {};

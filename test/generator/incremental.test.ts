@@ -38,6 +38,13 @@ function schemaPieces(lines: string[]): { transformed: number; total: number } {
   return { transformed: Number(match![1]), total: Number(match![2]) };
 }
 
+/** The wrappers line: `emit wrappers … 1 of 12 files made …`. */
+function wrapperFiles(lines: string[]): { made: number; total: number } {
+  const match = /emit wrappers .*?(\d+) of (\d+) files made/.exec(lines.join('\n'));
+  expect(match, 'the wrappers step reports the files it made').not.toBeNull();
+  return { made: Number(match![1]), total: Number(match![2]) };
+}
+
 /** Files as a cold run writes them: without the change report, which only a run with history has. */
 async function comparable(out: string): Promise<Map<string, string>> {
   const files = new Map([...(await snapshot(out))].map(([path, { text }]) => [path, text]));
@@ -64,8 +71,12 @@ describe('regenerating after a spec change', { timeout: 240_000 }, () => {
     const { transformed } = schemaPieces(again.lines);
     expect(transformed).toBeGreaterThan(0);
     expect(transformed).toBeLessThan(total / 2);
-    // Wrapper modules of untouched namespaces are reused although every banner names the new spec.
+    // Wrapper modules of untouched namespaces are reused although every banner names the new spec,
+    // and not even made again: every change is in the users namespace, and no namespace was
+    // added, so operations/users.ts is the one file ts-morph makes.
     expect(again.lines.join('\n')).toMatch(/format .* [1-9]\d* unchanged reused/);
+    expect(wrapperFiles(again.lines)).toEqual({ made: 1, total: wrapperFiles(first.lines).total });
+    expect(wrapperFiles(first.lines).made).toBe(wrapperFiles(first.lines).total);
 
     // The cold run on worker threads (wrappers, prettier), whatever the load: the same bytes again.
     const cold = await workspace();
@@ -94,6 +105,8 @@ describe('regenerating after a spec change', { timeout: 240_000 }, () => {
     const { transformed, total } = schemaPieces(forced.lines);
     expect(transformed).toBe(total - 1);
     expect(forced.lines.join('\n')).toMatch(/schema\.ts: \d+ of \d+ pieces transformed, 0 formatted/);
+    const wrappers = wrapperFiles(forced.lines);
+    expect(wrappers.made).toBe(wrappers.total);
     expect(await snapshot(join(dir, 'generated'))).toEqual(before);
   });
 
@@ -110,5 +123,19 @@ describe('regenerating after a spec change', { timeout: 240_000 }, () => {
     const { transformed, total } = schemaPieces(again.lines);
     expect(transformed).toBe(total - 1);
     expect(await readFile(schema, 'utf8')).not.toContain('edited: true');
+  });
+
+  it('does not reuse a hand-edited wrapper module of an untouched namespace: it is made again and the edit is overwritten', async () => {
+    const dir = await workspace();
+    await writeFile(join(dir, 'spec.json'), JSON.stringify(base));
+    await generate(quiet(dir, { spec: 'spec.json' }));
+    const module = join(dir, 'generated', 'operations', 'applications.ts');
+    const original = await readFile(module, 'utf8');
+    await writeFile(module, `${original}export const edited = true;\n`);
+    await writeFile(join(dir, 'spec.json'), JSON.stringify(changed()));
+    const again = quiet(dir, { spec: 'spec.json' });
+    await generate(again);
+    expect(wrapperFiles(again.lines).made).toBe(2); // users.ts (changed) and the edited applications.ts
+    expect(await readFile(module, 'utf8')).not.toContain('edited');
   });
 });
