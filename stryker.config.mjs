@@ -26,7 +26,7 @@ const scopes = {
   'runtime-transport': { mutate: ['runtime/transport/**/*.ts'], tests: runtimeTests('errors', 'faults', 'timeout', 'connection-reset', 'client', 'limit-defaults') },
   'runtime-auth': { mutate: ['runtime/auth/**/*.ts'], tests: runtimeTests('token-source', 'auth', 'secrets', 'client') },
   'runtime-client': { mutate: ['runtime/client/**/*.ts', 'runtime/index.ts'], tests: runtimeTests('client', 'options', 'pagination', 'pagination-generated', 'faults', 'limit-defaults') },
-  store: { mutate: ['runtime/store/**/*.ts'], tests: ['test/redis/**/*.test.ts', ...runtimeTests('fallback-share', 'rate-limit', 'auth', 'secrets', 'limit-defaults')] },
+  store: { mutate: ['runtime/store/**/*.ts'], tests: ['test/redis/**/*.test.ts', ...runtimeTests('fallback-share', 'rate-limit', 'rate-limit-edges', 'limited-fetch', 'token-source', 'auth', 'secrets', 'limit-defaults')] },
   // The change-tracking code in two scopes: the diff and the report, against the suites that
   // call them directly (milliseconds per mutant), and the release helpers, whose tests run whole
   // generations through them (seconds per mutant).
