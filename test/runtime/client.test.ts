@@ -1,6 +1,12 @@
+import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createLogtoClient,
+  MemoryRateLimitStore,
+  MemoryTokenStore,
+  scopedStore,
+  type LogtoStore,
+  type StoreIdentity,
   defineOperation,
   LogtoApiError,
   LogtoBadRequestError,
@@ -212,5 +218,98 @@ describe('results', () => {
     const { data, response } = await client.fetchClient.GET('/api/users', {});
     expect(response.status).toBe(200);
     expect(data).toEqual([]);
+  });
+});
+
+describe('ApiPromise', () => {
+  it('passes the data through finally()', async () => {
+    let finished = false;
+    await expect(
+      listUsers(client).finally(() => {
+        finished = true;
+      }),
+    ).resolves.toEqual([]);
+    expect(finished).toBe(true);
+  });
+
+  it('settles its base promise, so Promise.prototype.then called on it directly does not hang', async () => {
+    const call = getStatus(client);
+    const base = Promise.prototype.then.call(call, () => 'settled');
+    const timer = new Promise((resolve) => setTimeout(resolve, 1_000, 'pending'));
+    expect(await Promise.race([base, timer])).toBe('settled');
+    await call;
+  });
+});
+
+describe('escape hatch', () => {
+  it('is one openapi-fetch client: middleware added to it applies to later requests', async () => {
+    client.fetchClient.use({ onRequest: ({ request }) => (request.headers.set('x-app', 'billing'), request) });
+    await client.fetchClient.GET('/api/users', {});
+    expect(fake.requestsTo('/api/users')[0].headers['x-app']).toBe('billing');
+  });
+
+  it('sends no authorization from a client without M2M credentials', async () => {
+    const { response } = await createLogtoClient({ endpoint: fake.url, logger }).fetchClient.GET('/api/status', {});
+    expect(response.ok).toBe(true);
+    expect(fake.requestsTo('/api/status')[0].headers.authorization).toBeUndefined();
+  });
+});
+
+describe('store', () => {
+  /** A LogtoStore that hands every client the same state, recording who opened it and the rate-limit keys used. */
+  function sharedStore() {
+    const opened: StoreIdentity[] = [];
+    const keys = new Set<string>();
+    const rateLimit = new (class extends MemoryRateLimitStore {
+      override tryAcquire(key: string, limit: number, windowMs: number) {
+        keys.add(key);
+        return super.tryAcquire(key, limit, windowMs);
+      }
+    })();
+    const scoped = scopedStore(rateLimit, new MemoryTokenStore());
+    const store: LogtoStore = { open: (identity) => (opened.push(identity), scoped) };
+    return { store, opened, keys };
+  }
+
+  it('is opened for the endpoint and client id, counts under "requests" and shares the M2M token', async () => {
+    const { store, opened, keys } = sharedStore();
+    for (let i = 0; i < 2; i++) await listUsers(createLogtoClient({ endpoint: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, logger, store }));
+    expect(opened).toEqual([
+      { endpoint: fake.url, clientId: fake.clientId },
+      { endpoint: fake.url, clientId: fake.clientId },
+    ]);
+    expect([...keys]).toEqual(['requests']);
+    expect(fake.counters.tokenRequests).toBe(1);
+  });
+});
+
+describe('logging', () => {
+  it('redacts the client secret from a warning carrying text the token endpoint sent', async () => {
+    fake.intercept((request) =>
+      request.path === '/oidc/token'
+        ? { type: 'respond', status: 200, body: { access_token: fake.issueToken(), token_type: 'Bearer', expires_in: 3600, scope: `read ${fake.clientSecret}` } }
+        : undefined,
+    );
+    const warnings: string[] = [];
+    await listUsers(createLogtoClient({ endpoint: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, logger: { warn: (line) => warnings.push(line) } }));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('granted scope "read [redacted]"');
+  });
+
+  it('writes debug lines for a client without M2M credentials too', async () => {
+    const lines: string[] = [];
+    const anonymous = createLogtoClient({ endpoint: fake.url, logger: { warn: () => {}, debug: (line) => lines.push(line) }, maxRetries: 0 });
+    fake.enqueueFault({ type: 'server-error', status: 503 });
+    await expect(getStatus(anonymous)).rejects.toBeInstanceOf(LogtoServerError);
+    expect(lines).toEqual([expect.stringMatching(/^giving up .*status=503/)]);
+  });
+});
+
+describe('inspection', () => {
+  it('shows the endpoint and the kind of auth, never a secret, in util.inspect and JSON', () => {
+    expect(inspect(client)).toBe(`LogtoClient { endpoint: "${fake.url}", auth: client credentials (clientId "${fake.clientId}") }`);
+    expect(inspect(createLogtoClient({ endpoint: fake.url, getAccessToken: () => 't' }))).toBe(`LogtoClient { endpoint: "${fake.url}", auth: getAccessToken }`);
+    expect(inspect(createLogtoClient({ endpoint: fake.url }))).toBe(`LogtoClient { endpoint: "${fake.url}", auth: none }`);
+    expect(JSON.parse(JSON.stringify(client))).toEqual({ endpoint: fake.url, clientId: fake.clientId });
   });
 });

@@ -395,6 +395,10 @@ describe('bound client', () => {
     expect(users.map((user) => user.id)).toEqual(ids(130));
     expect(pagesRequested()).toEqual([2, 1, 2, 3]);
   });
+
+  it('lists its operations as enumerable properties', () => {
+    expect(Object.keys(bindNamespace(client, { list: listUsers, get: listUsers }))).toEqual(['list', 'get']);
+  });
 });
 
 describe('types', () => {
