@@ -168,6 +168,9 @@ export function resolveOptions(options: LogtoClientOptions): ResolvedOptions {
   if (o.clientId !== undefined || o.clientSecret !== undefined || cloudResource) {
     if (typeof o.clientId !== 'string' || !o.clientId) invalid('`clientId` is required with client credentials');
     if (typeof o.clientSecret !== 'string' || !o.clientSecret) invalid('`clientSecret` is required with client credentials');
+    if (o.resource !== undefined && (typeof o.resource !== 'string' || !o.resource)) invalid('`resource` must be a URL');
+    const authMethod = o.tokenAuthMethod ?? 'basic';
+    if (authMethod !== 'basic' && authMethod !== 'body') invalid("`tokenAuthMethod` must be 'basic' or 'body'");
     const resource = cloudResource ?? (o.resource === undefined ? DEFAULT_SELF_HOSTED_RESOURCE : o.resource.replace(/\/+$/, ''));
     const leewaySeconds = o.tokenLeewaySeconds ?? DEFAULT_TOKEN_LEEWAY_SECONDS;
     if (!(leewaySeconds >= 0)) invalid('`tokenLeewaySeconds` must be ≥ 0');
@@ -179,7 +182,7 @@ export function resolveOptions(options: LogtoClientOptions): ResolvedOptions {
       tokenEndpoint: `${endpoint}/oidc/token`,
       tokenTimeoutMs: checkTimeout(o.tokenTimeoutMs, 'tokenTimeoutMs', DEFAULT_TOKEN_TIMEOUT_MS),
       leewaySeconds,
-      authMethod: o.tokenAuthMethod ?? 'basic',
+      authMethod,
     };
   }
   if (o.getAccessToken !== undefined && typeof o.getAccessToken !== 'function') invalid('`getAccessToken` must be a function');
