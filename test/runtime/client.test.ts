@@ -64,6 +64,22 @@ describe('per-operation security', () => {
     expect(fake.counters.requests).toBe(0);
   });
 
+  it('refuses what getUserToken gives unless it is a non-empty string, and passes its own error through', async () => {
+    const userClient = (getUserToken: () => unknown) => createLogtoClient({ endpoint: fake.url, getUserToken: getUserToken as () => string, logger });
+    for (const given of ['', 42, { token: 't' }]) {
+      await expect(getMyAccount(userClient(() => given))).rejects.toThrow(/GetProfile .* end user's access token/);
+    }
+    const noSession = new Error('no session');
+    await expect(
+      getMyAccount(
+        userClient(() => {
+          throw noSession;
+        }),
+      ),
+    ).rejects.toBe(noSession);
+    expect(fake.counters.requests).toBe(0);
+  });
+
   it('fails clearly when an m2m operation is called on a client without M2M credentials', async () => {
     const anonymous = createLogtoClient({ endpoint: fake.url, logger });
     await expect(listUsers(anonymous)).rejects.toThrow(/ListUsers .* needs an M2M token/);
@@ -103,6 +119,8 @@ describe('bring your own token', () => {
 
 describe('401 replay', () => {
   it('replays once with a new token, resending the same JSON body', async () => {
+    const debug: string[] = [];
+    client = createLogtoClient({ endpoint: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, logger: { warn: () => {}, debug: (line) => void debug.push(line) }, maxRetries: 0 });
     await listUsers(client);
     fake.revokeAllTokens();
     const user = await createUser(client, { body: { username: 'carol', primaryEmail: 'carol@example.com' } });
@@ -112,6 +130,7 @@ describe('401 replay', () => {
     expect(posts[0].body).toBe(posts[1].body);
     expect(posts[0].headers.authorization).not.toBe(posts[1].headers.authorization);
     expect(fake.counters.tokenRequests).toBe(2);
+    expect(debug).toContain('POST /api/users answered 401; refreshing the M2M token and replaying once');
   });
 
   it('gives up with the 401 when the replay is rejected too', async () => {
@@ -127,6 +146,11 @@ describe('401 replay', () => {
     const error = await getMyAccount(client, {}, { userToken: 'not-a-user-token' }).catch((e: any) => e);
     expect(error).toMatchObject({ status: 401, code: 'auth.unauthorized' });
     expect(fake.requestsTo('/api/my-account')).toHaveLength(1);
+    // Not even when getUserToken would hand out another token.
+    let asked = 0;
+    const provider = createLogtoClient({ endpoint: fake.url, getUserToken: () => `not-a-user-token-${++asked}`, logger });
+    await expect(getMyAccount(provider)).rejects.toMatchObject({ status: 401 });
+    expect([asked, fake.requestsTo('/api/my-account').length]).toEqual([1, 2]);
   });
 });
 
@@ -138,6 +162,12 @@ describe('errors', () => {
     expect(error).toMatchObject({ status: 404, kind: 'not_found', code: 'entity.not_found', logtoMessage: 'The resource does not exist.', method: 'GET', path: '/api/users/missing%20id' });
     expect(error.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(error.message).toBe('GET /api/users/missing%20id failed with 404 entity.not_found: The resource does not exist.');
+  });
+
+  it('names the path with the placeholders a call did not fill', async () => {
+    for (const params of [{}, { path: {} }]) {
+      await expect(getUser(client, params as never)).rejects.toMatchObject({ status: 404, path: '/api/users/{userId}' });
+    }
   });
 
   it('carries guard.invalid_input details and data', async () => {
@@ -187,6 +217,30 @@ describe('results', () => {
       ['mode.primaryEmail', 'like'],
       ['types', 'SPA'],
       ['types', 'Native'],
+    ]);
+  });
+
+  it('sends a multipart body built from a FormData or from plain fields (undefined ones left out)', async () => {
+    const upload = defineOperation<{ body: unknown }, { url: string }>({ id: 'CreateUserAsset', method: 'POST', path: '/api/user-assets', security: 'm2m', paginated: false, body: 'multipart' });
+    const png = () => new Blob(['png bytes'], { type: 'image/png' });
+    const form = new FormData();
+    form.append('file', png(), 'a.png');
+    form.append('note', 'kept');
+    await upload(client, { body: form });
+    await upload(client, { body: { file: png(), size: 9, skipped: undefined } });
+    const received = fake.requestsTo('/api/user-assets').map(async ({ body, headers }) => {
+      const parts = [...(await new Response(body, { headers: { 'content-type': String(headers['content-type']) } }).formData())];
+      return Promise.all(parts.map(async ([name, value]) => [name, typeof value === 'string' ? value : `${value.type} ${await value.text()}`]));
+    });
+    expect(await Promise.all(received)).toEqual([
+      [
+        ['file', 'image/png png bytes'],
+        ['note', 'kept'],
+      ],
+      [
+        ['file', 'image/png png bytes'],
+        ['size', '9'],
+      ],
     ]);
   });
 
