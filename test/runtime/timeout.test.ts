@@ -1,5 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogtoClient, LogtoConnectionError, LogtoInvalidResponseError, LogtoTimeoutError, type LogtoClient } from '../../runtime/index.js';
+import { getEventListeners } from 'node:events';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  createLogtoClient,
+  LogtoConnectionError,
+  LogtoError,
+  LogtoInvalidResponseError,
+  LogtoTimeoutError,
+  ProvidedTokenSource,
+  type LogtoClient,
+  type LogtoClientOptions,
+} from '../../runtime/index.js';
 import { startFakeLogto, type FakeLogto } from '../../testing/src/index.js';
 import { getStatus, listUsers } from './operations.js';
 
@@ -13,6 +23,13 @@ beforeEach(async () => {
 afterEach(async () => {
   await fake.close();
 });
+
+/** The value, or 'still pending' when it has not settled by the next turn of the event loop. */
+const pendingOr = (value: unknown) => Promise.race([value, new Promise((resolve) => setImmediate(resolve, 'still pending'))]);
+
+/** A client with a bring-your-own token whose `fetch` is `probe` (default: the real one). */
+const byoClient = (fetch: LogtoClientOptions['fetch'] = globalThis.fetch) =>
+  createLogtoClient({ endpoint: fake.url, getAccessToken: () => fake.issueToken(), fetch, rateLimit: false, maxRetries: 0, logger: { warn: () => {} } });
 
 describe('timeouts', () => {
   it('times out a request the server never answers', async () => {
@@ -39,6 +56,29 @@ describe('timeouts', () => {
   it('treats Infinity and timeouts past the timer range as no timeout (instead of firing at once)', async () => {
     await expect(listUsers(client, {}, { timeoutMs: Infinity })).resolves.toEqual([]);
     await expect(listUsers(client, {}, { timeoutMs: 1e12 })).resolves.toEqual([]);
+  });
+
+  it('arms the timer up to the longest delay setTimeout takes (2³¹−1 ms)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      // A fetch that only ever ends by its signal.
+      const hanging = byoClient((input) => new Promise((_, reject) => (input as Request).signal.addEventListener('abort', () => reject((input as Request).signal.reason))));
+      const call = listUsers(hanging, {}, { timeoutMs: 2 ** 31 - 1 }).catch((error: unknown) => error);
+      await vi.advanceTimersByTimeAsync(2 ** 31 - 1);
+      expect(await pendingOr(call)).toMatchObject({ name: 'LogtoTimeoutError', timeoutMs: 2 ** 31 - 1 });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('leaves nothing behind once a call is over: no listener on the caller’s signal, no timer to fire later', async () => {
+    const signals: AbortSignal[] = [];
+    const watched = byoClient((input, init) => (signals.push((input as Request).signal), fetch(input, init)));
+    const controller = new AbortController();
+    await listUsers(watched, {}, { signal: controller.signal, timeoutMs: 100 });
+    expect(getEventListeners(controller.signal, 'abort')).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(signals.map((signal) => signal.aborted)).toEqual([false]);
   });
 
   it('defaults to 30 s', async () => {
@@ -115,8 +155,41 @@ describe('connection failures', () => {
     expect(error.message).toContain('ECONNREFUSED');
   });
 
-  it('turns a 2xx body that is not JSON into LogtoInvalidResponseError', async () => {
+  it('turns a 2xx body that is not JSON into LogtoInvalidResponseError, not retried: the server answered', async () => {
     fake.enqueueFault({ type: 'respond', status: 200, headers: { 'content-type': 'application/json' }, body: '<html>proxy login</html>' });
-    await expect(listUsers(client)).rejects.toBeInstanceOf(LogtoInvalidResponseError);
+    const sent = fake.requestsTo('/api/users').length;
+    const error = await listUsers(client, {}, { maxRetries: 2 }).catch((e: any) => e);
+    expect(error).toBeInstanceOf(LogtoInvalidResponseError);
+    expect(error.message).toBe('GET /api/users answered 2xx with a body that is not valid JSON');
+    expect(fake.requestsTo('/api/users')).toHaveLength(sent + 1);
+  });
+});
+
+describe('waiting for an async getAccessToken', () => {
+  const never = new ProvidedTokenSource(() => new Promise<string>(() => {}));
+
+  it('answers a caller without a signal', async () => {
+    await expect(new ProvidedTokenSource(async () => 'token').getToken()).resolves.toBe('token');
+  });
+
+  it('gives up at once on an abort, before or while it waits, and drops its listener', async () => {
+    const reason = new Error('gave up');
+    await expect(pendingOr(never.getToken(AbortSignal.abort(reason)))).rejects.toBe(reason);
+    const controller = new AbortController();
+    const waiting = never.getToken(controller.signal);
+    controller.abort(reason);
+    await expect(pendingOr(waiting)).rejects.toBe(reason);
+    expect(getEventListeners(controller.signal, 'abort')).toEqual([]);
+  });
+
+  it('passes the token or the failure on and drops its listener', async () => {
+    const { signal } = new AbortController();
+    await expect(pendingOr(new ProvidedTokenSource(async () => 'token').getToken(signal))).resolves.toBe('token');
+    const failure = new Error('vault down');
+    const failing = new ProvidedTokenSource(async () => {
+      throw failure;
+    });
+    await expect(pendingOr(failing.getToken(signal))).rejects.toBe(failure);
+    expect(getEventListeners(signal, 'abort')).toEqual([]);
   });
 });
