@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogtoClient } from '../../runtime/client/client.js';
 import type { OperationDescriptor } from '../../runtime/client/operation.js';
 import type { RetryEvent } from '../../runtime/limits/retry.js';
-import { networkErrorCode } from '../../runtime/transport/network-failure.js';
+import { classifyFetchError, networkErrorCode } from '../../runtime/transport/network-failure.js';
 import { LogtoConnectionError } from '../../runtime/transport/errors.js';
 
 const getUser: OperationDescriptor = { id: 'GetUser', method: 'GET', path: '/api/users/{userId}', security: 'm2m', paginated: false, body: 'none' };
@@ -49,12 +49,13 @@ beforeEach(async () => {
 });
 afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-function client(retries: RetryEvent[]) {
+function client(retries: RetryEvent[], fetch?: typeof globalThis.fetch) {
   return createLogtoClient({
     endpoint,
     getAccessToken: () => 'token',
     rateLimit: false,
     onRetry: (event) => void retries.push(event),
+    fetch,
   });
 }
 
@@ -91,5 +92,30 @@ describe.each<Reset>(['before-headers', 'mid-body'])('a connection reset %s', (r
     expect(user.id).toBe('u1');
     expect(arrivals).toEqual(['POST /api/users', 'POST /api/users']);
     expect(retries).toMatchObject([{ attempt: 1, method: 'POST', reason: 'connection reset' }]);
+  });
+});
+
+describe('what a failed fetch says about reaching the server', () => {
+  const coded = (code?: string) => Object.assign(new Error(code ?? 'no code'), code === undefined ? {} : { code });
+  /** `inner` as the cause of `depth` wrapping errors (undici's "fetch failed" is the first). */
+  const wrapped = (depth: number, inner: unknown): unknown => (depth === 0 ? inner : new TypeError('fetch failed', { cause: wrapped(depth - 1, inner) }));
+
+  it.each([
+    ['every happy-eyeballs attempt refused', 'not-sent', wrapped(1, new AggregateError([coded('ECONNREFUSED'), coded('ECONNREFUSED')]))],
+    ['attempts without a code, caused by a refusal', 'not-sent', wrapped(1, Object.assign(new AggregateError([coded()]), { cause: coded('ECONNREFUSED') }))],
+    ['a refusal four causes down', 'not-sent', wrapped(4, coded('ECONNREFUSED'))],
+    ['a refusal five causes down, past where the chain is read', 'connection', wrapped(5, coded('ECONNREFUSED'))],
+    ['no code at all', 'connection', wrapped(1, new AggregateError([]))],
+  ])('%s: %s (a POST is retried only when nothing was sent)', async (_, kind, failure) => {
+    expect(classifyFetchError(failure)).toBe(kind);
+    const retries: RetryEvent[] = [];
+    let attempts = 0;
+    const failingOnce = client(retries, (input, init) => (++attempts === 1 ? Promise.reject(failure) : fetch(input, init)));
+    const outcome = await failingOnce.request<{ id: string }>(createUser, { body: { username: 'ada' } }).then(
+      (user) => user.id,
+      (thrown: unknown) => thrown,
+    );
+    if (kind === 'not-sent') expect([outcome, retries.map((event) => event.reason)]).toEqual(['u1', ['connection refused']]);
+    else expect([outcome instanceof LogtoConnectionError, arrivals]).toEqual([true, []]);
   });
 });
