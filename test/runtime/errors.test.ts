@@ -80,6 +80,9 @@ describe('createApiError', () => {
     });
     const withCause = new LogtoConnectionError('GET', '/api/x', Object.assign(new Error('fetch failed'), { cause: { request: 'Authorization: Bearer abc' } }));
     expect(Object.keys(JSON.parse(JSON.stringify(withCause)))).toEqual(['name', 'message', 'method', 'path']);
+    // Nor one assigned later (an own enumerable property then, unlike the constructor's).
+    const assigned = Object.assign(new LogtoAuthError('token refused'), { cause: { body: 'client_secret=s3cret' } });
+    expect(JSON.stringify(assigned)).toBe('{"name":"LogtoAuthError","message":"token refused"}');
   });
 
   it('a 429 reads Retry-After and says it, rounded up to seconds', () => {

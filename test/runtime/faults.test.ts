@@ -280,6 +280,13 @@ describe('queued calls', () => {
     expect(apiRequests()).toHaveLength(1);
   });
 
+  it('fails a queued call with the error of a rate-limit store that throws (not as a timeout)', async () => {
+    const store = { tryAcquire: async () => Promise.reject(new Error('store down')), pauseUntil: () => {}, pausedUntil: async () => 0 };
+    const logto = createLogtoClient({ endpoint: fake.url, getAccessToken: () => fake.issueToken(), store });
+    await expect(logto.request(listUsers, undefined)).rejects.toThrow(new Error('store down'));
+    expect(apiRequests()).toEqual([]);
+  });
+
   it('makes token requests wait for the same limiter and retries a 429 from the token endpoint', async () => {
     fake.data.seedUsers(1);
     const logto = client({ rateLimit: { requests: 3, intervalMs: 60_000 } });
