@@ -83,7 +83,8 @@ export class LogtoApiError extends LogtoError {
 
   constructor(init: LogtoApiErrorInit) {
     const body = init.body;
-    const json = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : undefined;
+    // Logto's JSON object, or text (a string, or no body), whose fields read as undefined.
+    const json = body as Record<string, unknown> | null | undefined;
     const code = typeof json?.code === 'string' ? json.code : undefined;
     const logtoMessage = typeof json?.message === 'string' ? json.message : typeof body === 'string' && body ? body.slice(0, 200) : undefined;
     const details = typeof json?.details === 'string' ? json.details : undefined;

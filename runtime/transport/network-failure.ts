@@ -4,7 +4,7 @@
  */
 
 /** Codes for connections that were never established: nothing reached the server. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const NOT_SENT_CODES = new Set<string | undefined>(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** The first `code` (ECONNRESET, UND_ERR_SOCKET...) along an error's cause chain. */
 export function networkErrorCode(error: unknown): string | undefined {
@@ -27,6 +27,5 @@ export function networkErrorCode(error: unknown): string | undefined {
  * connection was never made, else `connection` (it may have reached the server).
  */
 export function classifyFetchError(error: unknown): 'not-sent' | 'connection' {
-  const code = networkErrorCode(error);
-  return code !== undefined && NOT_SENT_CODES.has(code) ? 'not-sent' : 'connection';
+  return NOT_SENT_CODES.has(networkErrorCode(error)) ? 'not-sent' : 'connection';
 }
