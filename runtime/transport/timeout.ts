@@ -29,14 +29,14 @@ export class AttemptSignal {
   readonly #caller: AbortSignal | undefined;
   readonly #timer: ReturnType<typeof setTimeout> | undefined;
 
-  /** `timeoutMs` of `Infinity` (or anything past ~24.8 days) means no timeout. */
+  /** `timeoutMs` (positive: the transport checks it) of `Infinity` or past ~24.8 days means no timeout. */
   constructor(caller: AbortSignal | undefined, timeoutMs: number) {
     this.#caller = caller;
     if (caller) {
       if (caller.aborted) this.controller.abort(caller.reason);
       else caller.addEventListener('abort', this, { once: true });
     }
-    if (timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS) this.#timer = setTimeout(onTimeout, timeoutMs, this);
+    if (timeoutMs <= MAX_TIMER_MS) this.#timer = setTimeout(onTimeout, timeoutMs, this);
   }
 
   get signal(): AbortSignal {

@@ -84,7 +84,7 @@ export class Transport {
     params: RequestParams | undefined,
     options: CallOptions | undefined,
   ): Promise<ApiResult<Data>> {
-    const timeoutMs = options?.timeoutMs ?? this.#timeoutMs;
+    const timeoutMs = positiveTimeout(options?.timeoutMs ?? this.#timeoutMs);
     const callerSignal = options?.signal;
     /** Set after a 401 to an M2M token: the one replay has been spent. */
     let unauthorized: { token: string; error: LogtoApiError } | undefined;
@@ -249,4 +249,10 @@ export class Transport {
     if (error instanceof SyntaxError) return new LogtoInvalidResponseError(operation.method, path, undefined, 'a body that is not valid JSON');
     return new LogtoConnectionError(operation.method, path, error);
   }
+}
+
+/** A call's timeout is checked as the client option is: 0, a negative or NaN would mean no timeout at all. */
+function positiveTimeout(timeoutMs: number): number {
+  if (timeoutMs > 0) return timeoutMs;
+  throw new LogtoError(`timeoutMs must be a positive number of ms (or Infinity), got ${timeoutMs}`);
 }

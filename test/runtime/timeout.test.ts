@@ -81,6 +81,16 @@ describe('timeouts', () => {
     expect(signals.map((signal) => signal.aborted)).toEqual([false]);
   });
 
+  it('refuses a per-call timeout that is not a positive number, as the client option is refused, and sends nothing', async () => {
+    const sent = fake.counters.requests;
+    for (const timeoutMs of [0, -1, NaN]) {
+      const error = await listUsers(client, {}, { timeoutMs }).catch((e: any) => e);
+      expect(error).toBeInstanceOf(LogtoError);
+      expect(error.message).toBe(`timeoutMs must be a positive number of ms (or Infinity), got ${timeoutMs}`);
+    }
+    expect(fake.counters.requests).toBe(sent);
+  });
+
   it('defaults to 30 s', async () => {
     const { DEFAULT_TIMEOUT_MS } = await import('../../runtime/index.js');
     expect(DEFAULT_TIMEOUT_MS).toBe(30_000);
