@@ -19,11 +19,11 @@ describe.skipIf(!redisServerPath)('RedisTokenStore edges (real redis-server)', (
   const connections: Redis[] = [];
   const stores: RedisStore[] = [];
 
-  const open = (timeoutMs = 2_000) => {
+  const open = (timeoutMs = 2_000, warn?: (message: string) => void) => {
     const redis = new Redis(server.port, '127.0.0.1', { maxRetriesPerRequest: 1 });
     connections.push(redis);
     const warnings: string[] = [];
-    const store = createRedisStore(redis, { timeoutMs, recheckMs: 50, logger: { warn: (message) => warnings.push(message) } });
+    const store = createRedisStore(redis, { timeoutMs, recheckMs: 50, logger: { warn: warn ?? ((message) => void warnings.push(message)) } });
     stores.push(store);
     return { store, warnings, tokens: store.open(identity).tokens };
   };
@@ -69,5 +69,14 @@ describe.skipIf(!redisServerPath)('RedisTokenStore edges (real redis-server)', (
     expect(store.healthy).toBe(false);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/Redis store unavailable \(no answer within 100 ms\)/);
+  });
+
+  it('passes on an error that is not an outage (here the logger failing) instead of answering from the local copy', async () => {
+    const { tokens } = open(100, () => {
+      throw new Error('logger broke');
+    });
+    await tokens.set('k', 'v', 60_000);
+    await admin.client('PAUSE', 300, 'ALL');
+    await expect(tokens.get('k')).rejects.toThrow('logger broke');
   });
 });
