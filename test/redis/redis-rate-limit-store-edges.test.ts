@@ -128,12 +128,31 @@ describe.skipIf(!redisServerPath)('RedisRateLimitStore edges (real redis-server)
 
   it('for a window and two health checks after an outage, a process keeps to its share too', async () => {
     const { store, limiter } = open({ timeoutMs: 100, recheckMs: 1_000, fallbackProcesses: 4 });
-    expect(await limiter.tryAcquire('k', 4, 200)).toBe(0); // in flight: the share (4 ÷ 4) is spent
-    await outage(store, () => limiter.tryAcquire('k', 4, 200), 300);
+    expect(await limiter.tryAcquire('k', 4, 2_000)).toBe(0); // in flight: the share (4 ÷ 4) is spent
+    await outage(store, () => limiter.tryAcquire('k', 4, 2_000), 300);
     const now = Date.now();
-    vi.spyOn(Date, 'now').mockImplementation(() => now + 1_000); // past the window, within the two checks
-    expect(await limiter.tryAcquire('k', 4, 200)).toBeGreaterThan(0); // Redis has 3 free
+    vi.spyOn(Date, 'now').mockImplementation(() => now + 3_000); // past the two checks, within the window and them
+    expect(await limiter.tryAcquire('k', 4, 2_000)).toBeGreaterThan(0); // Redis has 3 free
     vi.restoreAllMocks();
     expect(await windowScores()).not.toHaveProperty('3');
+  });
+
+  it('a refused acquire takes no slot: each release finishes a slot Redis gave', async () => {
+    const { limiter } = open();
+    expect(await limiter.tryAcquire('k', 1, 1_000)).toBe(0); // 1
+    expect(await limiter.tryAcquire('k', 1, 1_000)).toBeGreaterThan(0); // 2, refused
+    expect(await limiter.tryAcquire('k', 5, 1_000)).toBe(0); // 3
+    await limiter.release!('k', 1_000);
+    await limiter.release!('k', 1_000);
+    expect((await windowScores())['3']).toBeLessThanOrEqual(Date.now()); // released: no longer held by its lease
+  });
+
+  it('pausedUntil answers the local pause when Redis does not answer in time', async () => {
+    const { store, limiter } = open({ timeoutMs: 100, recheckMs: 50 });
+    const until = Date.now() + 5_000;
+    await limiter.pauseUntil('k', until);
+    let answer: number | undefined;
+    await outage(store, async () => (answer = await limiter.pausedUntil('k')), 300);
+    expect(answer).toBe(until);
   });
 });
