@@ -155,4 +155,30 @@ describe.skipIf(!redisServerPath)('RedisRateLimitStore edges (real redis-server)
     await outage(store, async () => (answer = await limiter.pausedUntil('k')), 300);
     expect(answer).toBe(until);
   });
+
+  it("an outage's first window ends at its end: from then on the fallback gives the share", async () => {
+    const { store, limiter } = open({ timeoutMs: 100 });
+    await limiter.pausedUntil('k'); // answered: from now on a call has timeoutMs, not the time to connect
+    const frozen = server.freeze(1_000);
+    const now = Date.now();
+    vi.spyOn(Date, 'now').mockReturnValue(now);
+    expect(await limiter.tryAcquire('k', 10, 200)).toBe(300); // no slot of its own: none in the first window
+    vi.spyOn(Date, 'now').mockReturnValue(now + 300);
+    expect(await limiter.tryAcquire('k', 10, 200)).toBe(0); // 10 ÷ 4 (Redis never said how many)
+    vi.restoreAllMocks();
+    expect(store.healthy).toBe(false);
+    await frozen;
+  });
+
+  it('the settling time after an outage ends at its end', async () => {
+    const { store, limiter } = open({ timeoutMs: 100, recheckMs: 50, fallbackProcesses: 4 });
+    expect(await limiter.tryAcquire('k', 4, 200)).toBe(0); // in flight: the share (4 ÷ 4) is spent
+    const now = Date.now();
+    await outage(store, () => {
+      vi.spyOn(Date, 'now').mockReturnValue(now);
+      return limiter.tryAcquire('k', 4, 200);
+    }, 300);
+    vi.spyOn(Date, 'now').mockReturnValue(now + 300 + 2 * 50); // the window (with margin) and two checks
+    expect(await limiter.tryAcquire('k', 4, 200)).toBe(0); // on Redis alone again
+  });
 });
