@@ -3,63 +3,44 @@
  * pause without a slot or time left, the heartbeat's lease renewal, and what an outage (a
  * frozen server) leaves in Redis after the replay, and the settling time after it.
  */
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRedisStore, type RedisStore } from '../../runtime/store/redis.js';
 import { LEASE_MS } from '../../runtime/store/redis-process-heartbeat.js';
-import { redisServerPath, startRedisServer, type RedisServer } from './redis-server.js';
+import { useRedisServer } from './real-redis.js';
+import { redisServerPath } from './redis-server.js';
 
 const identity = { endpoint: 'http://127.0.0.1:3001', clientId: 'm2m-app-7' };
 const prefix = '{t}:';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(!redisServerPath)('RedisRateLimitStore edges (real redis-server)', () => {
-  let server: RedisServer;
-  let admin: Redis;
-  const clients: Redis[] = [];
-  const stores: RedisStore[] = [];
+  const redis = useRedisServer();
   const warn = vi.fn();
 
-  const connect = () => {
-    const client = new Redis(server.port, '127.0.0.1', { maxRetriesPerRequest: 1, retryStrategy: () => 50 });
-    client.on('error', () => {});
-    clients.push(client);
-    return client;
-  };
   const open = (options: Parameters<typeof createRedisStore>[1] = {}) => {
-    const store = createRedisStore(connect(), { prefix, timeoutMs: 2_000, logger: { warn }, ...options });
-    stores.push(store);
+    const store = createRedisStore(redis.connect(), { prefix, timeoutMs: 2_000, logger: { warn }, ...options });
+    redis.cleanup(() => store.close());
     return { store, limiter: store.open(identity).rateLimit };
   };
   /** The window of key `k` in Redis: score per member's sequence number (the part after the instance). */
   const windowScores = async () => {
-    const flat = await admin.zrange(`${prefix}rl:k`, '0', '-1', 'WITHSCORES');
+    const flat = await redis.admin.zrange(`${prefix}rl:k`, '0', '-1', 'WITHSCORES');
     const scores: Record<string, number> = {};
     for (let i = 0; i < flat.length; i += 2) scores[flat[i]!.split(':').pop()!] = Number(flat[i + 1]);
     return scores;
   };
   /** Freezes the server for `ms` while `during` runs (the store must have fallen back by its end); resolves when the store is back. */
   const outage = async (store: RedisStore, during: () => unknown, ms: number) => {
-    const frozen = server.freeze(ms);
+    const frozen = redis.server.freeze(ms);
     await during();
     expect(store.healthy).toBe(false);
     await frozen;
     await vi.waitFor(() => expect(store.healthy).toBe(true), { timeout: 10_000, interval: 20 });
   };
 
-  beforeAll(async () => {
-    server = await startRedisServer();
-    admin = connect();
-  });
-  afterEach(async () => {
-    for (const store of stores.splice(0)) store.close();
+  afterEach(() => {
     vi.restoreAllMocks();
     warn.mockReset();
-    await admin.flushall();
-  });
-  afterAll(async () => {
-    for (const client of clients) client.disconnect();
-    await server?.stop();
   });
 
   it('refuses a fallbackProcesses that is not a positive integer, and takes 1', () => {
@@ -76,7 +57,7 @@ describe.skipIf(!redisServerPath)('RedisRateLimitStore edges (real redis-server)
     vi.spyOn(Date, 'now').mockReturnValue(now);
     await limiter.pauseUntil('k', now); // SET PX 0 would be a Redis error, and a switch to the fallback
     vi.restoreAllMocks();
-    expect(await admin.exists(`${prefix}pause:k`)).toBe(0);
+    expect(await redis.admin.exists(`${prefix}pause:k`)).toBe(0);
     expect(store.healthy).toBe(true);
     expect(warn).not.toHaveBeenCalled();
   });
@@ -84,9 +65,9 @@ describe.skipIf(!redisServerPath)('RedisRateLimitStore edges (real redis-server)
   it('close leaves the set of live processes', async () => {
     const { store, limiter } = open();
     expect(await limiter.tryAcquire('k', 5, 1_000)).toBe(0);
-    expect(await admin.zcard(`${prefix}live-processes`)).toBe(1);
+    expect(await redis.admin.zcard(`${prefix}live-processes`)).toBe(1);
     store.close();
-    await vi.waitFor(async () => expect(await admin.zcard(`${prefix}live-processes`)).toBe(0), { timeout: 2_000, interval: 10 });
+    await vi.waitFor(async () => expect(await redis.admin.zcard(`${prefix}live-processes`)).toBe(0), { timeout: 2_000, interval: 10 });
   });
 
   it('the heartbeat renews the lease of a slot in flight (and its key), not of one released', async () => {
@@ -97,7 +78,7 @@ describe.skipIf(!redisServerPath)('RedisRateLimitStore edges (real redis-server)
     const before = await windowScores();
     await vi.waitFor(async () => expect((await windowScores())['2']).toBeGreaterThan(before['2']!), { timeout: 3_000, interval: 20 });
     expect((await windowScores())['1']).toBe(before['1']); // released: counts from its response, not renewed
-    expect(await admin.pttl(`${prefix}rl:k`)).toBeGreaterThan(LEASE_MS + 4_000); // window + lease
+    expect(await redis.admin.pttl(`${prefix}rl:k`)).toBeGreaterThan(LEASE_MS + 4_000); // window + lease
   });
 
   it('after an outage, Redis holds the fallback slots (finished by age, in flight by lease) and not the acquires that timed out', async () => {
@@ -159,7 +140,7 @@ describe.skipIf(!redisServerPath)('RedisRateLimitStore edges (real redis-server)
   it("an outage's first window ends at its end: from then on the fallback gives the share", async () => {
     const { store, limiter } = open({ timeoutMs: 100 });
     await limiter.pausedUntil('k'); // answered: from now on a call has timeoutMs, not the time to connect
-    const frozen = server.freeze(1_000);
+    const frozen = redis.server.freeze(1_000);
     const now = Date.now();
     vi.spyOn(Date, 'now').mockReturnValue(now);
     expect(await limiter.tryAcquire('k', 10, 200)).toBe(300); // no slot of its own: none in the first window
