@@ -39,7 +39,7 @@ const scopes = {
   },
   'changes-release': {
     mutate: ['track-changes', 'version-bump', 'release-changelog', 'changeset'].map((name) => `generator/changes/${name}.ts`),
-    tests: ['track-changes', 'version-bump', 'release-workflow'].map((name) => `test/generator/${name}.test.ts`),
+    tests: ['track-changes', 'version-bump', 'release-workflow', 'release-notes'].map((name) => `test/generator/${name}.test.ts`),
   },
 };
 const scopeName = process.env.MUTATION_SCOPE ?? 'runtime-pagination';

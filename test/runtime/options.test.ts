@@ -22,6 +22,12 @@ describe('resolveOptions', () => {
     expect(resolved.credentials).toMatchObject({ scope: 'all', tokenTimeoutMs: 10_000, leewaySeconds: 60, authMethod: 'basic' });
   });
 
+  it('takes either token auth method', () => {
+    for (const authMethod of ['basic', 'body'] as const) {
+      expect(resolveOptions({ tenantId: 't', clientId: 'id', clientSecret: 's', tokenAuthMethod: authMethod }).credentials?.authMethod).toBe(authMethod);
+    }
+  });
+
   it('accepts a zero token leeway', () => {
     expect(resolveOptions({ tenantId: 't', clientId: 'id', clientSecret: 's', tokenLeewaySeconds: 0 }).credentials?.leewaySeconds).toBe(0);
   });
