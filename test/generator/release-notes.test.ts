@@ -5,10 +5,10 @@
  * cannot be compared. (version-bump.test.ts and track-changes.test.ts run the same code through
  * whole generations.)
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { changesetFileName, findChangesetDir, renderChangeset } from '../../generator/changes/changeset.js';
 import type { DocumentationChange } from '../../generator/changes/diff-docs.js';
 import { diffSpecs, type ApiChange, type ChangeReport } from '../../generator/changes/diff-specs.js';
@@ -16,20 +16,12 @@ import { addReleaseEntry, releaseSections } from '../../generator/changes/releas
 import { BreakingChangesError, resolveDate, trackChanges, type TrackChangesInput } from '../../generator/changes/track-changes.js';
 import { decideRelease, planRelease } from '../../generator/changes/version-bump.js';
 import { GeneratorError } from '../../generator/pipeline/generator-error.js';
-import { FIXTURES } from './workspace.js';
+import { FIXTURES, workspace } from './workspace.js';
 
 const miniSpec = JSON.parse(await readFile(join(FIXTURES, 'mini', 'spec.json'), 'utf8'));
 
-/** Throw-away directories outside the repository, so no package.json or .git sits above them. */
-const dirs: string[] = [];
-async function scratch(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'logto-mgmt-release-'));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
+/** A throw-away directory outside the repository, so no package.json or .git sits above it. */
+const scratch = () => workspace({}, tmpdir());
 afterEach(() => {
   vi.unstubAllEnvs();
 });
