@@ -119,9 +119,8 @@ export async function planRelease(input: PlanReleaseInput): Promise<ReleasePlan>
   } catch (error) {
     throw new GeneratorError(`--bump: not valid JSON (${(error as Error).message})`, { file: show(packageJson) });
   }
-  const name = typeof manifest.name === 'string' && manifest.name !== '' ? manifest.name : undefined;
-  const version = manifest.version;
-  if (!name) throw new GeneratorError('--bump: the package has no "name"', { file: show(packageJson) });
+  const { name, version } = manifest;
+  if (typeof name !== 'string' || name === '') throw new GeneratorError('--bump: the package has no "name"', { file: show(packageJson) });
   if (typeof version !== 'string' || semver.valid(version) === null) {
     throw new GeneratorError(`--bump: "version" ${JSON.stringify(version)} is not a semver version (e.g. "0.1.0")`, { file: show(packageJson) });
   }

@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { changesetFileName, findChangesetDir, renderChangeset } from '../../generator/changes/changeset.js';
 import type { DocumentationChange } from '../../generator/changes/diff-docs.js';
+import { renderMarkdown } from '../../generator/changes/change-report.js';
 import { diffSpecs, type ApiChange, type ChangeReport } from '../../generator/changes/diff-specs.js';
-import { addReleaseEntry, releaseSections } from '../../generator/changes/release-changelog.js';
+import { addReleaseEntry, ChangelogConflictError, releaseSections, renderSections } from '../../generator/changes/release-changelog.js';
 import { BreakingChangesError, resolveDate, trackChanges, type TrackChangesInput } from '../../generator/changes/track-changes.js';
-import { decideRelease, planRelease } from '../../generator/changes/version-bump.js';
+import { decideRelease, levelForVersion, planRelease } from '../../generator/changes/version-bump.js';
 import { GeneratorError } from '../../generator/pipeline/generator-error.js';
 import { FIXTURES, workspace } from './workspace.js';
 
@@ -113,6 +114,26 @@ describe('addReleaseEntry', () => {
   });
 });
 
+describe('renderSections', () => {
+  it('puts each line of a multi-line message on one bullet, a line break (LF or CRLF) becoming one space', () => {
+    const sections = { breaking: [], added: ['first\nsecond', 'one\r\ntwo'], changed: [], deprecated: [] };
+    expect(renderSections(sections, 3)).toEqual(['### Added', '', '- first second', '- one two', '']);
+  });
+
+  it('a changelog that already names the version throws a ChangelogConflictError', () => {
+    const entry = { version: '1.0.0', date: '2026-12-01', intro: 'Intro.', sections: { breaking: [], added: [], changed: [], deprecated: [] } };
+    const failure = (() => {
+      try {
+        return addReleaseEntry('# Changelog\n\n## [1.0.0] - 2026-01-01\n', entry);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(failure).toBeInstanceOf(ChangelogConflictError);
+    expect(failure).toMatchObject({ name: 'ChangelogConflictError', message: 'already has an entry for 1.0.0' });
+  });
+});
+
 describe('changesets', () => {
   it('renders the front matter, the intro and the sections, with one final newline', () => {
     const sections = { breaking: ['`A` (GET /a): operation removed'], added: [], changed: [], deprecated: [] };
@@ -158,6 +179,7 @@ describe('planRelease', () => {
       ['{"name": "x", ', /^package\.json: --bump: not valid JSON \(.+\)$/],
       ['{"version": "1.0.0"}', 'package.json: --bump: the package has no "name"'],
       ['{"name": "", "version": "1.0.0"}', 'package.json: --bump: the package has no "name"'],
+      ['{"name": 42, "version": "1.0.0"}', 'package.json: --bump: the package has no "name"'],
       ['{"name": "x", "version": 1}', 'package.json: --bump: "version" 1 is not a semver version (e.g. "0.1.0")'],
       ['{"name": "x"}', 'package.json: --bump: "version" undefined is not a semver version (e.g. "0.1.0")'],
     ];
@@ -195,6 +217,9 @@ describe('planRelease', () => {
     expect(conflict).toMatchObject({ file: 'CHANGELOG.md', message: "CHANGELOG.md: --bump: already has an entry for 1.1.0; is package.json's version (1.0.0) behind it?" });
     await writeFile(join(tabbed, 'CHANGELOG.md'), '# Changelog\n');
     expect((await plan(tabbed, { date: '2026-12-01' })).writes[0]!.text).toBe('{\n\t"name": "x",\n\t"version": "1.1.0"\n}\n');
+    // The indent is the one a line starts with, not a space inside a line before a quote.
+    const mixed = await packageWith('{ "name": "x",\n\t"version": "1.0.0"\n}');
+    expect((await plan(mixed, { date: '2026-12-01' })).writes[0]!.text).toBe('{\n\t"name": "x",\n\t"version": "1.1.0"\n}');
   });
 
   it('dates the entry from SOURCE_DATE_EPOCH in the process environment, else today', async () => {
@@ -228,13 +253,28 @@ describe('planRelease', () => {
     expect(result.writes[0]!.text).toContain('(`dddddddddddd` → `cccccccccccc`): 0 operations added, 1 removed, 0 changed; 1 breaking change. Major release: 1 breaking change.');
   });
 
+  it('only a breaking change is marked breaking; below 1.0.0 only a major level becomes minor', () => {
+    const documentation: DocumentationChange[] = [{ kind: 'documentation-changed', operation, location: 'summary', message: 'summary changed' }];
+    expect(decideRelease({ report: report([change('operation-removed', true)]) })).toMatchObject({ level: 'major', breaking: true });
+    expect(decideRelease({ report: report([change('operation-added', false)]) })).toMatchObject({ level: 'minor', breaking: false });
+    expect(decideRelease({ documentation })).toMatchObject({ level: 'patch', breaking: false });
+    expect(decideRelease({ report: report([]), contentChanged: true })).toMatchObject({ level: 'patch', breaking: false });
+    expect(decideRelease({ report: report([]), contentChanged: false })).toMatchObject({ level: 'none', breaking: false });
+    expect(decideRelease({})).toMatchObject({ level: 'none', breaking: false });
+
+    expect(levelForVersion('major', '0.4.1')).toEqual({ level: 'minor', zeroMajor: true });
+    expect(levelForVersion('major', '1.4.1')).toEqual({ level: 'major', zeroMajor: false });
+    expect(levelForVersion('minor', '0.4.1')).toEqual({ level: 'minor', zeroMajor: false });
+    expect(levelForVersion('patch', '0.4.1')).toEqual({ level: 'patch', zeroMajor: false });
+  });
+
   it('counts in the singular and the plural', () => {
     expect(decideRelease({ report: report([change('operation-removed', true)]) }).reason).toBe('1 breaking change');
     expect(decideRelease({ report: report([change('operation-removed', true), change('type-changed', true)]) }).reason).toBe('2 breaking changes');
   });
 });
 
-describe('trackChanges when the pinned spec cannot be compared', () => {
+describe('trackChanges, one call at a time', () => {
   async function track(pinned: string | undefined, input: Partial<TrackChangesInput> = {}) {
     const outDir = await scratch();
     if (pinned !== undefined) await writeFile(join(outDir, 'spec.json'), pinned);
@@ -284,14 +324,100 @@ describe('trackChanges when the pinned spec cannot be compared', () => {
     expect(lines.join('\n')).toContain('documentation changed in 1 place (see generated/CHANGES.md)');
   });
 
+  it('the same spec sha256: nothing read, compared or logged, the history files carried over', async () => {
+    const { result, lines, warnings } = await track(undefined, { newSha256: 'a'.repeat(64) });
+    expect(result).toEqual({ files: new Map([['API-CHANGELOG.md', '# kept\n']]), note: 'no API changes (same spec sha256)' });
+    expect(warnings).toEqual([]);
+    expect(lines).toEqual([]);
+  });
+
+  it('a spec that differs only in info and servers: no report file, a note with both short sha256s', async () => {
+    const previous = structuredClone(miniSpec);
+    previous.info.version = '1.41.0';
+    previous.servers = [{ url: 'https://tenant.logto.app' }];
+    const { result, lines } = await track(JSON.stringify(previous), {
+      previousSha256: '0123456789abcdef'.repeat(4),
+      newSha256: 'fedcba9876543210'.repeat(4),
+      newDocument: structuredClone(miniSpec),
+    });
+    expect(result).toMatchObject({
+      files: new Map([['API-CHANGELOG.md', '# kept\n']]),
+      contentChanged: false,
+      documentation: [],
+      note: 'no API changes (spec 0123456789ab → fedcba987654 differs only in servers, info or key order)',
+    });
+    expect(result.report?.changes).toEqual([]);
+    expect(lines).toEqual([]);
+  });
+
+  it('a spec that changed only in what the client does not type: a report that says so, no documentation line', async () => {
+    const next = structuredClone(miniSpec);
+    next.paths['/api/users'].get.parameters[0].schema.minimum = 2;
+    const { result, lines } = await track(JSON.stringify(miniSpec), { newDocument: next });
+    expect(result).toMatchObject({ contentChanged: true, documentation: [], note: 'no API changes' });
+    expect(lines.join('\n')).not.toContain('documentation changed');
+    expect(result.files.get('CHANGES.md')).toContain('\n\nThe spec changed only in ways the client does not type (reordered lists, validation details): regenerated without an API change.\n');
+  });
+
+  it('an API change without documentation changes: the report as rendered, with its source, and nothing about documentation', async () => {
+    const { result, lines } = await track(JSON.stringify(miniSpec), { source: 'spec.json', date: '2026-12-01' });
+    expect(result.contentChanged).toBe(true);
+    expect(result.note).toBe('0 operations added, 0 removed, 1 changed; no breaking changes');
+    expect(lines.join('\n')).not.toContain('documentation changed');
+    const changes = result.files.get('CHANGES.md')!;
+    expect(changes).toBe(renderMarkdown(result.report!, { fromSha256: 'a'.repeat(64), toSha256: 'b'.repeat(64), source: 'spec.json', date: '2026-12-01' }));
+    expect(changes).toContain('pulled from spec.json');
+    expect(changes).not.toMatch(/Documentation changes|does not type/);
+  });
+
+  it('documentation changes in two places: counted in the plural, their section right after the report', async () => {
+    const previous = structuredClone(miniSpec);
+    previous.paths['/api/users'].get.summary = 'Old summary';
+    previous.paths['/api/users'].post.summary = 'Old summary';
+    const { result, lines } = await track(JSON.stringify(previous), { date: '2026-12-01' });
+    expect(result.documentation).toHaveLength(2);
+    expect(result.note).toBe('0 operations added, 0 removed, 1 changed; no breaking changes; 2 documentation changes');
+    expect(lines).toContain('  documentation changed in 2 places (see generated/CHANGES.md)');
+    for (const [file, heading] of [['CHANGES.md', '## Documentation changes (2)'], ['API-CHANGELOG.md', '### Documentation changes (2)']] as const) {
+      const text = result.files.get(file)!;
+      // One blank line between the report's last line and the section; the file ends with its table.
+      expect(text).toMatch(new RegExp(`[^\\n]\\n\\n${heading.replace(/[()]/g, '\\$&')}\\n\\n\\| Operation \\| Where \\| Change \\|\\n`));
+      expect(text).toMatch(/ \|\n$/);
+      expect(text).not.toMatch(/\n\n\n|Stryker/);
+      expect(text).not.toContain('does not type');
+    }
+  });
+
+  it('--fail-on-breaking lists every breaking change, past the log’s limit of ten', async () => {
+    const previous = structuredClone(miniSpec);
+    for (let index = 1; index <= 12; index += 1) {
+      previous.paths[`/api/extra-${index}`] = { get: { operationId: `GetExtra${index}`, tags: ['Users'], responses: { 204: { description: 'Nothing.' } } } };
+    }
+    const failure = await track(JSON.stringify(previous), { newDocument: structuredClone(miniSpec), failOnBreaking: true }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(BreakingChangesError);
+    const message = (failure as Error).message;
+    for (let index = 1; index <= 12; index += 1) expect(message).toContain(`GET /api/extra-${index} (GetExtra${index}) removed`);
+    expect(message).not.toContain('more breaking change');
+    expect(message).toMatch(/\n--fail-on-breaking: 12 breaking changes; nothing was written/);
+  });
+
   it('--fail-on-breaking with one breaking change says so in the singular', async () => {
     const failure = await track(JSON.stringify(miniSpec), { newDocument: withoutDeleteUser(), failOnBreaking: true }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(BreakingChangesError);
     expect((failure as Error).message).toMatch(/\n--fail-on-breaking: 1 breaking change; nothing was written/);
+    expect(failure).toMatchObject({ name: 'BreakingChangesError' });
   });
 });
 
 describe('resolveDate', () => {
+  it('--date must be a real calendar date written YYYY-MM-DD, nothing before or after it', () => {
+    expect(resolveDate('2026-12-01', {})).toEqual({ date: '2026-12-01' });
+    // Date.parse alone would take each of these but the third and the last two.
+    for (const date of ['2026-12-01T00:00', '+002026-12-01', '2026-13-01', ' 2026-12-01', 'Tue 2026-12-01', '26-12-01', '']) {
+      expect(() => resolveDate(date, {})).toThrow(new GeneratorError(`--date ${JSON.stringify(date)}: expected YYYY-MM-DD`));
+    }
+  });
+
   it('an empty SOURCE_DATE_EPOCH is no date; one with anything but digits is refused', () => {
     expect(resolveDate(undefined, { SOURCE_DATE_EPOCH: '' })).toEqual({});
     for (const epoch of ['12abc', 'abc12', '1.5']) {

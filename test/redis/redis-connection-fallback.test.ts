@@ -64,6 +64,21 @@ describe.skipIf(!redisServerPath)('RedisConnection (real redis-server)', () => {
     expect(() => connection({}, { evalsha: 'not a function', eval: io.eval.bind(io) } as never)).toThrow(TypeError);
   });
 
+  it('names a script by the sha1 Redis gives it, so after one EVAL (on NOSCRIPT) every call is an EVALSHA', async () => {
+    const script = defineScript('return ARGV[1] .. "!"');
+    await redis.admin.script('FLUSH');
+    const io = redis.connect();
+    const calls: string[] = [];
+    const counted = {
+      evalsha: (...args: Parameters<typeof io.evalsha>) => (calls.push('evalsha'), io.evalsha(...args)),
+      eval: (...args: Parameters<typeof io.eval>) => (calls.push('eval'), io.eval(...args)),
+    } as unknown as RedisClientLike;
+    const on = connection({}, counted);
+    for (let i = 1; i <= 3; i++) expect(await on.eval(script, [], [i])).toBe(`${i}!`);
+    expect(calls).toEqual(['evalsha', 'eval', 'evalsha', 'evalsha']);
+    expect(await redis.admin.script('LOAD', script.source)).toBe(script.sha1);
+  });
+
   it('runs a failing script once per call (EVAL only after NOSCRIPT)', async () => {
     const on = connection({ recheckMs: 10 });
     for (let i = 1; i <= 2; i++) {
