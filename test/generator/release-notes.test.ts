@@ -1,9 +1,9 @@
 /**
  * The release helpers one function at a time, without a generation around them: the sections
  * and their lines, where a new CHANGELOG.md entry goes, the changeset's exact text and where its
- * folder is looked for, planRelease's refusals and texts, and trackChanges when the pinned spec
- * cannot be compared. (version-bump.test.ts and track-changes.test.ts run the same code through
- * whole generations.)
+ * folder is looked for, planRelease's refusals and texts, decideRelease and levelForVersion,
+ * trackChanges with and without a comparable pinned spec, and --date. (version-bump.test.ts and
+ * track-changes.test.ts run the same code through whole generations.)
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
