@@ -10,7 +10,7 @@
  * an older build.
  */
 import { pathToFileURL } from 'node:url';
-import { compiledGeneratorCli, compiledGeneratorIsCurrent, generatorSources } from './generator-build.mjs';
+import { compiledGeneratorCli, compiledGeneratorIsCurrent, generatorSourceCli } from './generator-build.mjs';
 
 async function loadMain() {
   if (compiledGeneratorIsCurrent()) {
@@ -23,7 +23,7 @@ async function loadMain() {
   }
   const { register } = await import('tsx/esm/api');
   register();
-  return (await import(pathToFileURL(generatorSources).href)).main;
+  return (await import(pathToFileURL(generatorSourceCli).href)).main;
 }
 
 const main = await loadMain();

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const generator = fileURLToPath(new URL('../generator/', import.meta.url));
-export const generatorSources = join(generator, 'cli', 'cli.ts');
+export const generatorSourceCli = join(generator, 'cli', 'cli.ts');
 export const compiledGeneratorCli = join(generator, 'dist', 'cli', 'cli.js');
 
 /** The mtimes of the files under `dir` whose names end with `suffix` ([] when there is no such folder). */

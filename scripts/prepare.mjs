@@ -10,8 +10,6 @@ import { spawnSync } from 'node:child_process';
 
 const command = process.env.npm_command;
 if (command === 'pack' || command === 'publish') process.exit(0);
-const npm = process.env.npm_execpath;
-const result = npm
-  ? spawnSync(process.execPath, [npm, 'run', 'build', '-w', 'logto-mgmt-generator'], { stdio: 'inherit' })
-  : spawnSync('npm', ['run', 'build', '-w', 'logto-mgmt-generator'], { stdio: 'inherit', shell: process.platform === 'win32' });
+// npm runs lifecycle scripts with npm_execpath set to its own CLI.
+const result = spawnSync(process.execPath, [process.env.npm_execpath, 'run', 'build', '-w', 'logto-mgmt-generator'], { stdio: 'inherit' });
 process.exit(result.status ?? 1);
