@@ -8,7 +8,7 @@
  * module: `npm run generate`, the tests), the worker registers tsx first: a worker thread does
  * not inherit the loader of the thread that started it.
  */
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { GeneratorError } from './generator-error.js';
 
@@ -60,8 +60,6 @@ export interface ModuleWorker {
 /** Starts a worker thread that loads `moduleUrl` (and requires `preload` from beside it) right away. */
 export function startModuleWorker(moduleUrl: string, preload: readonly string[] = []): ModuleWorker {
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { url: moduleUrl, preload } });
-  // Idle, the thread must not keep the process alive.
-  worker.unref();
   let alive = true;
   let nextId = 0;
   const waiting = new Map<number, { resolve: (value: never) => void; reject: (error: Error) => void }>();
@@ -81,6 +79,10 @@ export function startModuleWorker(moduleUrl: string, preload: readonly string[] 
     alive = false;
     failAll(new Error(`the worker thread for ${moduleUrl} exited (code ${code})`));
   });
+  // Idle, the thread must not keep the process alive. Only after the listeners: adding a
+  // 'message' listener refs the worker's port again, and a worker that was never called (every
+  // wrapper reused) then kept the CLI from exiting.
+  worker.unref();
   return {
     call: <T>(name: string, args: unknown[]) =>
       new Promise<T>((resolve, reject) => {
@@ -111,13 +113,13 @@ export function siblingModule(name: string): string {
 }
 
 /**
- * Cores we may use: a worker thread only pays off on an idle core (it loads its modules again
- * and warms up its own JIT: prettier costs ~0.3 s of CPU per thread), so on a busy machine the
- * work stays on the main thread. LOGTO_MGMT_FORMAT_THREADS overrides (1 = no worker threads).
+ * Cores we may use: every core the process may run on. LOGTO_MGMT_FORMAT_THREADS overrides
+ * (1 = no worker threads). The load average is not consulted: it is mostly the last runs of
+ * this very command (a benchmark's, a watch loop's), which left the cores idle by now, and on a
+ * machine that really is busy, more runnable threads still win the run a larger share of it.
  */
 export function spareCores(): number {
   const forced = Number(process.env.LOGTO_MGMT_FORMAT_THREADS);
   if (forced > 0) return forced;
-  const cores = availableParallelism();
-  return Math.max(1, Math.min(cores, Math.floor(cores - loadavg()[0] + 0.5)));
+  return availableParallelism();
 }

@@ -158,7 +158,7 @@ describe('the real Logto spec', () => {
     const model = buildOperationModel(normalised.document, {}, { spec: 'spec.json', nameMap: 'name-map.json' });
     const index = await prettier.format(emitOperationsIndex(model, result.sha256), { ...PRETTIER_OPTIONS, parser: 'markdown' });
     expect(await readFile(join(dir, 'generated', 'OPERATIONS.md'), 'utf8')).toBe(index);
-    process.env.LOGTO_MGMT_FORMAT_THREADS = '2';
+    process.env.LOGTO_MGMT_FORMAT_THREADS = '3';
     try {
       expect((await formatTexts([{ path: 'schema.ts', text: raw }]))[0].text).toBe(whole);
     } finally {

@@ -81,7 +81,7 @@ describe('regenerating after a spec change', { timeout: 240_000 }, () => {
     // The cold run on worker threads (wrappers, prettier), whatever the load: the same bytes again.
     const cold = await workspace();
     await writeFile(join(cold, 'spec.json'), JSON.stringify(changed()));
-    process.env.LOGTO_MGMT_FORMAT_THREADS = '2';
+    process.env.LOGTO_MGMT_FORMAT_THREADS = '3';
     try {
       const threaded = quiet(cold, { spec: 'spec.json' });
       await generate(threaded);
