@@ -472,24 +472,16 @@ function startPool(expectedCharacters: number) {
     while (queue.length === 0 && !finishing) await new Promise<void>((resolve) => wake.push(resolve));
     return queue.shift();
   };
-  const lane = async (format: (text: string, parser: string) => Promise<string>, yieldBetween: boolean) => {
-    for (let piece = await next(); piece; piece = await next()) {
-      outputs.set(piece, await format(piece.text!, piece.parser));
-      // prettier.format on this thread settles through microtasks only: without a turn of the
-      // event loop between pieces, the workers' replies (and the wrappers') wait for it to run
-      // out of pieces, and the workers sit idle.
-      if (yieldBetween) await new Promise((resolve) => setImmediate(resolve));
-    }
+  const lane = async (format: (text: string, parser: string) => Promise<string>) => {
+    for (let piece = await next(); piece; piece = await next()) outputs.set(piece, await format(piece.text!, piece.parser));
   };
   // This thread and the wrappers' thread already keep two cores busy for the whole format step;
   // a format worker only pays off on a third. On 2 cores it was measured 5 % slower (it loads
   // prettier again and competes with the other two), and so was handing pieces to the wrappers'
-  // thread once its wrappers were made (4.69 s vs 4.54 s wall, 16 % more CPU).
+  // thread once its wrappers were made (4.69 s vs 4.54 s wall, 16 % more CPU; both by hand).
   const workerCount = expectedCharacters < PARALLEL_THRESHOLD ? 0 : Math.max(0, Math.min(spareCores() - 2, 3));
   const workers = Array.from({ length: workerCount }, () => startFormatWorker());
-  // Two pieces in flight per worker: the next is already queued on the worker while this thread
-  // is busy (transforming types, formatting a piece of its own) and cannot hand it over.
-  const workerLanes = workers.flatMap((worker) => [lane(worker.format, false), lane(worker.format, false)]);
+  const workerLanes = workers.map((worker) => lane(worker.format));
   // Settled by finish(); a failure before then must not go unhandled.
   for (const running of workerLanes) running.catch(() => {});
   return {
@@ -505,7 +497,7 @@ function startPool(expectedCharacters: number) {
       const mainLane = async () => {
         if (queue.length === 0) return;
         const prettier = await import('prettier');
-        await lane((text, parser) => prettier.format(text, { ...PRETTIER_OPTIONS, parser }), workers.length > 0);
+        await lane((text, parser) => prettier.format(text, { ...PRETTIER_OPTIONS, parser }));
       };
       await Promise.all([mainLane(), ...workerLanes]);
       return outputs;

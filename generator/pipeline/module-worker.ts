@@ -113,10 +113,10 @@ export function siblingModule(name: string): string {
 }
 
 /**
- * Cores we may use: every core the process may run on. LOGTO_MGMT_FORMAT_THREADS overrides
- * (1 = no worker threads). The load average is not consulted: it is mostly the last runs of
- * this very command (a benchmark's, a watch loop's), which left the cores idle by now, and on a
- * machine that really is busy, more runnable threads still win the run a larger share of it.
+ * Cores we may use: every core the process may run on, not fewer on a busy machine (the load
+ * average was mostly this command's own last runs, so a run right after a benchmark did other
+ * work than one on a quiet machine). LOGTO_MGMT_FORMAT_THREADS overrides: 1 = no worker thread,
+ * 2 = the wrappers' thread, 3 or more = format workers too.
  */
 export function spareCores(): number {
   const forced = Number(process.env.LOGTO_MGMT_FORMAT_THREADS);
