@@ -23,7 +23,7 @@ const runtimeTests = (...names) => names.map((name) => `test/runtime/${name}.tes
 const scopes = {
   'runtime-pagination': { mutate: ['runtime/pagination/**/*.ts'], tests: [...runtimeTests('pagination', 'pagination-boundaries', 'pagination-generated', 'link-header', 'link-header-edges', 'client')] },
   'runtime-limits': { mutate: ['runtime/limits/**/*.ts', 'runtime/logging/**/*.ts'], tests: runtimeTests('rate-limit', 'rate-limit-edges', 'retry', 'retry-decisions', 'logging', 'limited-fetch', 'limit-defaults', 'faults', 'connection-reset', 'secrets', 'options') },
-  'runtime-transport': { mutate: ['runtime/transport/**/*.ts'], tests: runtimeTests('errors', 'faults', 'timeout', 'connection-reset', 'client', 'limit-defaults') },
+  'runtime-transport': { mutate: ['runtime/transport/**/*.ts'], tests: runtimeTests('errors', 'faults', 'timeout', 'connection-reset', 'client', 'limit-defaults', 'http-request') },
   'runtime-auth': { mutate: ['runtime/auth/**/*.ts'], tests: runtimeTests('token-source', 'auth', 'secrets', 'client') },
   'runtime-client': { mutate: ['runtime/client/**/*.ts', 'runtime/index.ts'], tests: runtimeTests('client', 'options', 'pagination', 'pagination-generated', 'faults', 'limit-defaults') },
   store: { mutate: ['runtime/store/**/*.ts'], tests: ['test/redis/**/*.test.ts', ...runtimeTests('fallback-share', 'rate-limit', 'rate-limit-edges', 'limited-fetch', 'token-source', 'auth', 'secrets', 'limit-defaults')] },

@@ -1,7 +1,7 @@
 /**
  * `LogtoClient`: the object generated wrappers call (`OperationClient.request`). It resolves
- * the options, owns the M2M token source and the openapi-fetch client, and hands each call to
- * the transport. `request()` returns an `ApiPromise`: `await` → data, `.withResponse()` →
+ * the options, owns the M2M token source and the HTTP requester, and hands each call to the
+ * transport. `request()` returns an `ApiPromise`: `await` → data, `.withResponse()` →
  * `{ data, response }`.
  */
 import createClient, { type Client } from 'openapi-fetch';
@@ -12,17 +12,10 @@ import { createLimits, limitedFetch } from '../limits/limits.js';
 import { redactingLogger } from '../logging/log.js';
 import type { CallOptions, OperationClient, OperationDescriptor, RequestParams } from './operation.js';
 import { resolveOptions, type LogtoClientOptions } from './options.js';
+import { createHttpRequester, QUERY_STYLE } from '../transport/http-request.js';
 import { Transport } from '../transport/transport.js';
 
 export type { LogtoClientOptions } from './options.js';
-
-/**
- * OpenAPI's default for query parameters is style `form`, explode `true` for arrays *and*
- * objects: `search_params: {'search.name': 'x'}` goes out as `search.name=x`, which is what
- * Logto's search parses. openapi-fetch defaults objects to deepObject (`search_params[…]=x`),
- * which Logto would ignore.
- */
-const querySerializer = { array: { style: 'form', explode: true }, object: { style: 'form', explode: true } } as const;
 
 export class LogtoClient implements OperationClient {
   /** `https://{tenantId}.logto.app` or your endpoint, without a trailing slash. */
@@ -60,7 +53,12 @@ export class LogtoClient implements OperationClient {
         ? new ProvidedTokenSource(resolved.getAccessToken)
         : undefined;
     this.#transport = new Transport({
-      fetchClient: createClient({ baseUrl: resolved.endpoint, fetch: resolved.fetch, headers: resolved.headers, querySerializer }),
+      send: createHttpRequester({
+        baseUrl: resolved.endpoint,
+        fetch: resolved.fetch,
+        customFetch: options.fetch !== undefined,
+        headers: resolved.headers,
+      }),
       tokenSource: this.#tokenSource,
       timeoutMs: resolved.timeoutMs,
       userToken: resolved.userToken,
@@ -81,7 +79,7 @@ export class LogtoClient implements OperationClient {
    */
   get fetchClient(): Client<any> {
     if (!this.#raw) {
-      const raw = createClient<any>({ baseUrl: this.endpoint, fetch: this.#fetch, headers: this.#headers, querySerializer });
+      const raw = createClient<any>({ baseUrl: this.endpoint, fetch: this.#fetch, headers: this.#headers, querySerializer: QUERY_STYLE });
       const tokenSource = this.#tokenSource;
       if (tokenSource) {
         raw.use({

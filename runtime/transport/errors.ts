@@ -203,7 +203,7 @@ export class LogtoTimeoutError extends LogtoError {
 
 /** A 2xx answer whose body could not be parsed as the JSON it should be. */
 export class LogtoInvalidResponseError extends LogtoError {
-  /** The status when known (openapi-fetch reports a bad 2xx body without it). */
+  /** The status when known (http-request.ts throws on a bad 2xx body before the status reaches the transport). */
   readonly status: number | undefined;
   readonly method: string;
   readonly path: string;

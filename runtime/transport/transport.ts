@@ -4,10 +4,10 @@
  * per attempt: take a slot from the rate limiter, send, release, and let the retry policy
  * (retry.ts) decide whether a failure is tried again.
  *
- * The request is rebuilt from `params` by openapi-fetch on every attempt, so a replayed or
+ * The request is rebuilt from `params` (http-request.ts) on every attempt, so a replayed or
  * retried request carries the same body without buffering a consumed stream.
  */
-import type createClient from 'openapi-fetch';
+import { defaultPathSerializer } from 'openapi-fetch';
 import type { ApiResult } from '../client/api-promise.js';
 import type { TokenSource } from '../auth/token-source.js';
 import {
@@ -24,12 +24,12 @@ import type { CallOptions, OperationDescriptor, RequestParams } from '../client/
 import type { UserTokenProvider } from '../client/options.js';
 import type { Release } from '../limits/rate-limit.js';
 import { classifyFetchError, type AttemptFailure, type RetryCall } from '../limits/retry.js';
+import type { HttpRequester, HttpResult } from './http-request.js';
 import { AttemptSignal } from './timeout.js';
 
-export type FetchClient = ReturnType<typeof createClient>;
-
 export interface TransportConfig {
-  fetchClient: FetchClient;
+  /** Sends one attempt (http-request.ts). */
+  send: HttpRequester;
   /** M2M credentials; undefined when the client has none (M2M operations then throw). */
   tokenSource: TokenSource | undefined;
   timeoutMs: number;
@@ -40,28 +40,13 @@ export interface TransportConfig {
   limits: Limits;
 }
 
-/** `/api/users/{userId}` + `{userId: 'u1'}` → `/api/users/u1` (error messages only). */
+/** `/api/users/{userId}` + `{userId: 'u1'}` → `/api/users/u1` (error messages only), encoded as the request's path. */
 function concretePath(operation: OperationDescriptor, params: RequestParams | undefined): string {
-  const values = params?.path;
-  if (!values) return operation.path;
-  return operation.path.replace(/\{([^}]+)\}/g, (match, name: string) =>
-    values[name] === undefined ? match : encodeURIComponent(String(values[name])),
-  );
-}
-
-/** Multipart operations (e.g. user asset upload) take a FormData or a plain object of fields. */
-function toFormData(body: unknown): FormData {
-  if (body instanceof FormData) return body;
-  const form = new FormData();
-  for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
-    if (value === undefined) continue;
-    form.append(name, value instanceof Blob ? value : String(value));
-  }
-  return form;
+  return defaultPathSerializer(operation.path, params?.path ?? {});
 }
 
 export class Transport {
-  readonly #fetchClient: FetchClient;
+  readonly #send: HttpRequester;
   readonly #tokenSource: TokenSource | undefined;
   readonly #timeoutMs: number;
   readonly #userToken: string | undefined;
@@ -70,7 +55,7 @@ export class Transport {
   readonly #limits: Limits;
 
   constructor(config: TransportConfig) {
-    this.#fetchClient = config.fetchClient;
+    this.#send = config.send;
     this.#tokenSource = config.tokenSource;
     this.#timeoutMs = config.timeoutMs;
     this.#userToken = config.userToken;
@@ -96,7 +81,7 @@ export class Transport {
       // The attempt's timer starts here, so time spent queued in the limiter counts against it.
       const attemptSignal = new AttemptSignal(callerSignal, timeoutMs);
       let token: string | undefined;
-      let result: { data?: unknown; error?: unknown; response: Response } | undefined;
+      let result: HttpResult | undefined;
       let release: Release | undefined;
       /** A network failure or timeout the retry policy may retry, and the error it becomes. */
       let failure: Extract<AttemptFailure, { error: unknown }> | undefined;
@@ -114,13 +99,17 @@ export class Transport {
         release = this.#limits.limiter.tryAcquire() ?? (await this.#queue(attemptSignal, operation, params, timeoutMs));
 
         try {
-          result = await this.#fetchClient.request(operation.method as 'get', operation.path as never, {
-            params: params ? { path: params.path, query: params.query } : undefined,
+          result = await this.#send({
+            method: operation.method,
+            path: operation.path,
+            pathParams: params?.path,
+            query: params?.query,
             body: params?.body,
-            headers: this.#headers(token, options?.headers),
+            bodyType: operation.body,
+            token,
+            headers: options?.headers,
             signal: attemptSignal.signal,
-            bodySerializer: operation.body === 'multipart' ? toFormData : undefined,
-          } as never);
+          });
         } catch (error) {
           const mapped = this.#abortOr(error, attemptSignal, operation, params, timeoutMs, true);
           if (mapped instanceof LogtoTimeoutError) failure = { kind: 'timeout', error: mapped };
@@ -128,7 +117,7 @@ export class Transport {
           else throw mapped;
         }
       } finally {
-        // openapi-fetch has read the whole body by now, so the timeout covered it.
+        // http-request.ts has read the whole body by now, so the timeout covered it.
         attemptSignal.dispose();
         // Before any retry wait: a call sleeping on a backoff holds no slot. A 429's slot goes
         // back only once the limiter is paused (afterFailure), or a queued call would take it first.
@@ -222,12 +211,6 @@ export class Transport {
     );
   }
 
-  #headers(token: string | undefined, extra: Record<string, string> | undefined): Record<string, string> | undefined {
-    if (token === undefined) return extra;
-    const authorization = `Bearer ${token}`;
-    return extra ? { ...extra, authorization } : { authorization };
-  }
-
   /**
    * Maps what a failed attempt threw: the caller's abort → the caller's own reason; our
    * timeout → LogtoTimeoutError; a 2xx body that is not JSON → LogtoInvalidResponseError;
@@ -245,7 +228,7 @@ export class Transport {
     if (attemptSignal.timedOut) return new LogtoTimeoutError(operation.method, concretePath(operation, params), timeoutMs);
     if (!fromFetch || error instanceof LogtoError) return error;
     const path = concretePath(operation, params);
-    // openapi-fetch parses 2xx bodies with JSON.parse; undici network errors are TypeErrors.
+    // http-request.ts parses 2xx bodies with JSON.parse; undici network errors are TypeErrors.
     if (error instanceof SyntaxError) return new LogtoInvalidResponseError(operation.method, path, undefined, 'a body that is not valid JSON');
     return new LogtoConnectionError(operation.method, path, error);
   }
