@@ -4,7 +4,6 @@
  * transport. `request()` returns an `ApiPromise`: `await` → data, `.withResponse()` →
  * `{ data, response }`.
  */
-import createClient, { type Client } from 'openapi-fetch';
 import { ApiPromise } from './api-promise.js';
 import { ClientCredentialsTokenSource, ProvidedTokenSource, type TokenSource } from '../auth/token-source.js';
 import { withDebug } from '../logging/debug-log.js';
@@ -12,10 +11,25 @@ import { createLimits, limitedFetch } from '../limits/limits.js';
 import { redactingLogger } from '../logging/log.js';
 import type { CallOptions, OperationClient, OperationDescriptor, RequestParams } from './operation.js';
 import { resolveOptions, type LogtoClientOptions } from './options.js';
-import { createHttpRequester, QUERY_STYLE } from '../transport/http-request.js';
+import { createHttpRequester } from '../transport/http-request.js';
 import { Transport } from '../transport/transport.js';
 
 export type { LogtoClientOptions } from './options.js';
+
+/** What `createFetchClient` (fetch-client.ts) builds its openapi-fetch client from. */
+export interface FetchSetup {
+  endpoint: string;
+  fetch: typeof globalThis.fetch;
+  headers: Record<string, string> | undefined;
+  tokenSource: TokenSource | undefined;
+}
+
+let readFetchSetup: (client: LogtoClient) => FetchSetup;
+
+/** A client's fetch, headers and token source, for fetch-client.ts; not part of the runtime's exports. */
+export function fetchSetup(client: LogtoClient): FetchSetup {
+  return readFetchSetup(client);
+}
 
 export class LogtoClient implements OperationClient {
   /** `https://{tenantId}.logto.app` or your endpoint, without a trailing slash. */
@@ -25,7 +39,11 @@ export class LogtoClient implements OperationClient {
   readonly #fetch: typeof globalThis.fetch;
   readonly #headers: Record<string, string> | undefined;
   readonly #clientId: string | undefined;
-  #raw: Client<any> | undefined;
+
+  static {
+    // Inside the class body, so it can read the private fields; nothing outside this module can.
+    readFetchSetup = (client) => ({ endpoint: client.endpoint, fetch: client.#fetch, headers: client.#headers, tokenSource: client.#tokenSource });
+  }
 
   constructor(options: LogtoClientOptions) {
     const resolved = resolveOptions(options);
@@ -70,28 +88,6 @@ export class LogtoClient implements OperationClient {
 
   request<Data>(operation: OperationDescriptor, params: RequestParams | undefined, options?: CallOptions): ApiPromise<Data> {
     return new ApiPromise(this.#transport.send<Data>(operation, params, options));
-  }
-
-  /**
-   * Escape hatch: a plain openapi-fetch client on the same endpoint that adds the M2M token to
-   * every request. It returns openapi-fetch's `{ data, error, response }` and does none of
-   * the rest (no 401 replay, no LogtoErrors, no timeout). Type it with the generated `paths`.
-   */
-  get fetchClient(): Client<any> {
-    if (!this.#raw) {
-      const raw = createClient<any>({ baseUrl: this.endpoint, fetch: this.#fetch, headers: this.#headers, querySerializer: QUERY_STYLE });
-      const tokenSource = this.#tokenSource;
-      if (tokenSource) {
-        raw.use({
-          async onRequest({ request }) {
-            request.headers.set('authorization', `Bearer ${await tokenSource.getToken(request.signal)}`);
-            return request;
-          },
-        });
-      }
-      this.#raw = raw;
-    }
-    return this.#raw;
   }
 
   /** Never shows the secret or a token, whatever is inspected. */

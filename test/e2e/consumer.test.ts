@@ -176,6 +176,17 @@ describe('the packed packages', () => {
     expect([...(await externalImports(path.join(dist, 'runtime/store/redis.js')))].sort()).toEqual(['node:crypto']);
   });
 
+  it("keeps openapi-fetch's types out of the runtime's declarations: only the fetch-client entry names them", async () => {
+    const runtime = path.join(consumer, 'node_modules/logto-mgmt/dist/runtime');
+    const declarations = (await readdir(runtime, { recursive: true })).filter((file) => file.endsWith('.d.ts'));
+    const naming: string[] = [];
+    // An import of it, static or `import('openapi-fetch')` type (comments may name it).
+    const importsIt = /from ['"]openapi-fetch['"]|import\(['"]openapi-fetch['"]\)/;
+    for (const file of declarations) if (importsIt.test(await readFile(path.join(runtime, file), 'utf8'))) naming.push(file);
+    expect(declarations.length).toBeGreaterThan(20);
+    expect(naming).toEqual([path.join('client', 'fetch-client.d.ts')]);
+  });
+
   it('resolves the entries of the exports maps from the consumer', async () => {
     const script = `
       const root = await import('logto-mgmt');
@@ -184,6 +195,7 @@ describe('the packed packages', () => {
       const users = await import('logto-mgmt/operations/users');
       await import('logto-mgmt/schema');
       const redis = await import('logto-mgmt/redis');
+      const fetchClient = await import('logto-mgmt/fetch-client');
       const generator = await import('logto-mgmt-generator');
       const testing = await import('logto-mgmt-testing');
       console.log(JSON.stringify({
@@ -192,13 +204,14 @@ describe('the packed packages', () => {
         usersList: typeof operations.users.list,
         usersGet: typeof users.get,
         redis: typeof redis.createRedisStore,
+        fetchClient: typeof fetchClient.createFetchClient(root.createLogtoManagementClient({ endpoint: 'https://x.logto.app', getAccessToken: () => 't' }).raw).GET,
         generate: typeof generator.generate,
         diffSpecs: typeof generator.diffSpecs,
         startFakeLogto: typeof testing.startFakeLogto,
       }));`;
     const result = ok(await run('node', ['--input-type=module', '-e', script], { cwd: consumer }), 'import the exports maps');
     expect(JSON.parse(result.stdout)).toEqual({
-      client: 'function', runtime: 'function', usersList: 'function', usersGet: 'function', redis: 'function', generate: 'function', diffSpecs: 'function', startFakeLogto: 'function',
+      client: 'function', runtime: 'function', usersList: 'function', usersGet: 'function', redis: 'function', fetchClient: 'function', generate: 'function', diffSpecs: 'function', startFakeLogto: 'function',
     });
   });
 

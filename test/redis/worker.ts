@@ -6,6 +6,7 @@
 import { Redis } from 'ioredis';
 import * as users from '../../generated/operations/users.js';
 import { createLogtoClient } from '../../runtime/index.js';
+import { createFetchClient } from '../../runtime/client/fetch-client.js';
 import { createRedisStore } from '../../runtime/store/redis.js';
 
 export interface WorkerConfig {
@@ -150,7 +151,7 @@ process.on('message', (message: ParentMessage) => {
     const warmUp =
       config.warmToken === false
         ? fetch(`${config.endpoint}/api/status`).then((response) => response.arrayBuffer())
-        : client.client.fetchClient.GET('/api/status', {});
+        : createFetchClient(client.client).GET('/api/status', {});
     warmUp.then(() => send({ type: 'ready' }), (error: unknown) => send({ type: 'error', error: String(error) }));
   } else if (message.type === 'go' && config && client) {
     run(config, client)

@@ -19,6 +19,7 @@ import {
 } from '../../runtime/index.js';
 import { startFakeLogto, type FakeLogto } from '../../testing/src/index.js';
 import { assignApplicationRolesOp, createUser, getMyAccount, getStatus, getUser, listUsers } from './operations.js';
+import { createFetchClient } from '../../runtime/client/fetch-client.js';
 
 let fake: FakeLogto;
 let client: LogtoClient;
@@ -269,7 +270,7 @@ describe('results', () => {
   });
 
   it('offers the plain openapi-fetch client with the M2M token as an escape hatch', async () => {
-    const { data, response } = await client.fetchClient.GET('/api/users', {});
+    const { data, response } = await createFetchClient(client).GET('/api/users', {});
     expect(response.status).toBe(200);
     expect(data).toEqual([]);
   });
@@ -297,13 +298,32 @@ describe('ApiPromise', () => {
 
 describe('escape hatch', () => {
   it('is one openapi-fetch client: middleware added to it applies to later requests', async () => {
-    client.fetchClient.use({ onRequest: ({ request }) => (request.headers.set('x-app', 'billing'), request) });
-    await client.fetchClient.GET('/api/users', {});
+    createFetchClient(client).use({ onRequest: ({ request }) => (request.headers.set('x-app', 'billing'), request) });
+    await createFetchClient(client).GET('/api/users', {});
     expect(fake.requestsTo('/api/users')[0].headers['x-app']).toBe('billing');
   });
 
+  it("uses the client's fetch and headers, and is one per client", async () => {
+    const seen: string[] = [];
+    const custom = createLogtoClient({
+      endpoint: fake.url,
+      clientId: fake.clientId,
+      clientSecret: fake.clientSecret,
+      headers: { 'x-app': 'billing' },
+      logger,
+      fetch: (input, init) => (seen.push(new Request(input, init).url), fetch(input, init)),
+    });
+    expect(createFetchClient(custom)).toBe(createFetchClient(custom));
+    expect(createFetchClient(custom)).not.toBe(createFetchClient(client));
+    const { response } = await createFetchClient(custom).GET('/api/users', { params: { query: { search_params: { 'search.name': 'ada' } } } });
+    expect(response.status).toBe(200);
+    const [request] = fake.requestsTo('/api/users');
+    expect([request.headers['x-app'], String(request.headers.authorization).startsWith('Bearer ')]).toEqual(['billing', true]);
+    expect(seen.at(-1)).toBe(`${fake.url}/api/users?search.name=ada`);
+  });
+
   it('sends no authorization from a client without M2M credentials', async () => {
-    const { response } = await createLogtoClient({ endpoint: fake.url, logger }).fetchClient.GET('/api/status', {});
+    const { response } = await createFetchClient(createLogtoClient({ endpoint: fake.url, logger })).GET('/api/status', {});
     expect(response.ok).toBe(true);
     expect(fake.requestsTo('/api/status')[0].headers.authorization).toBeUndefined();
   });

@@ -6,6 +6,7 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogtoManagementClient } from '../../generated/index.js';
 import { createLogtoClient, type LogtoClient, type LogtoClientOptions } from '../../runtime/index.js';
+import { createFetchClient } from '../../runtime/client/fetch-client.js';
 import { startFakeLogto, type FakeLogto, type TokenFailureMode } from '../../testing/src/index.js';
 import { createUser, getMyAccount, getUser, listUsers } from './operations.js';
 
@@ -99,7 +100,7 @@ describe('secret and token hygiene', () => {
     const texts = [
       inspect(managementClient, { depth: 8, showHidden: true }),
       JSON.stringify(managementClient),
-      inspect(client.fetchClient, { depth: 8, showHidden: true }),
+      inspect(createFetchClient(client), { depth: 8, showHidden: true }),
       ...errors.map(printable),
       ...logLines,
       inspect(client, { depth: 8, showHidden: true }),
