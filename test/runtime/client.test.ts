@@ -261,12 +261,27 @@ describe('results', () => {
       clientSecret: fake.clientSecret,
       logger,
       fetch: (input, init) => {
-        seen.push(input instanceof Request ? new URL(input.url).pathname : new URL(String(input)).pathname);
+        seen.push(input instanceof Request ? `${new URL(input.url).pathname} (a Request)` : new URL(String(input)).pathname);
         return fetch(input, init);
       },
     });
     await listUsers(custom);
-    expect(seen).toEqual(['/oidc/token', '/api/users']);
+    // A custom fetch is handed API calls as a Request, as the option documents.
+    expect(seen).toEqual(['/oidc/token', '/api/users (a Request)']);
+  });
+
+  it('calls the default fetch (globalThis.fetch when the client was made) with the URL and init, no Request to copy', async () => {
+    const seen: unknown[] = [];
+    const original = globalThis.fetch;
+    globalThis.fetch = (input, init) => (seen.push(input), original(input, init));
+    let byDefault: LogtoClient;
+    try {
+      byDefault = createLogtoClient({ endpoint: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, logger });
+    } finally {
+      globalThis.fetch = original;
+    }
+    await listUsers(byDefault);
+    expect(seen).toEqual([`${fake.url}/oidc/token`, `${fake.url}/api/users`]);
   });
 
   it('offers the plain openapi-fetch client with the M2M token as an escape hatch', async () => {
