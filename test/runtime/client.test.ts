@@ -32,6 +32,20 @@ afterEach(async () => {
   await fake.close();
 });
 
+/** A client on the fake whose custom `fetch` records what each request was handed (a Request or a URL). */
+function recordingClient(options: { headers?: Record<string, string> } = {}) {
+  const inputs: unknown[] = [];
+  const recording = createLogtoClient({
+    endpoint: fake.url,
+    clientId: fake.clientId,
+    clientSecret: fake.clientSecret,
+    logger,
+    ...options,
+    fetch: (input, init) => (inputs.push(input), fetch(input, init)),
+  });
+  return { client: recording, inputs };
+}
+
 describe('per-operation security', () => {
   it('sends the M2M token to m2m operations, nothing to security: [] operations', async () => {
     await listUsers(client);
@@ -254,18 +268,9 @@ describe('results', () => {
   });
 
   it('uses a custom fetch for the token and the API', async () => {
-    const seen: string[] = [];
-    const custom = createLogtoClient({
-      endpoint: fake.url,
-      clientId: fake.clientId,
-      clientSecret: fake.clientSecret,
-      logger,
-      fetch: (input, init) => {
-        seen.push(input instanceof Request ? `${new URL(input.url).pathname} (a Request)` : new URL(String(input)).pathname);
-        return fetch(input, init);
-      },
-    });
+    const { client: custom, inputs } = recordingClient();
     await listUsers(custom);
+    const seen = inputs.map((input) => (input instanceof Request ? `${new URL(input.url).pathname} (a Request)` : new URL(String(input)).pathname));
     // A custom fetch is handed API calls as a Request, as the option documents.
     expect(seen).toEqual(['/oidc/token', '/api/users (a Request)']);
   });
@@ -319,22 +324,15 @@ describe('escape hatch', () => {
   });
 
   it("uses the client's fetch and headers, and is one per client", async () => {
-    const seen: string[] = [];
-    const custom = createLogtoClient({
-      endpoint: fake.url,
-      clientId: fake.clientId,
-      clientSecret: fake.clientSecret,
-      headers: { 'x-app': 'billing' },
-      logger,
-      fetch: (input, init) => (seen.push(new Request(input, init).url), fetch(input, init)),
-    });
+    const { client: custom, inputs } = recordingClient({ headers: { 'x-app': 'billing' } });
     expect(createFetchClient(custom)).toBe(createFetchClient(custom));
     expect(createFetchClient(custom)).not.toBe(createFetchClient(client));
     const { response } = await createFetchClient(custom).GET('/api/users', { params: { query: { search_params: { 'search.name': 'ada' } } } });
     expect(response.status).toBe(200);
     const [request] = fake.requestsTo('/api/users');
     expect([request.headers['x-app'], String(request.headers.authorization).startsWith('Bearer ')]).toEqual(['billing', true]);
-    expect(seen.at(-1)).toBe(`${fake.url}/api/users?search.name=ada`);
+    const last = inputs.at(-1);
+    expect(last instanceof Request ? last.url : String(last)).toBe(`${fake.url}/api/users?search.name=ada`);
   });
 
   it('sends no authorization from a client without M2M credentials', async () => {
