@@ -13,6 +13,7 @@
 import { sortKeys } from '../pipeline/pin-spec.js';
 import { makeResolver } from './diff-schemas.js';
 import type { OperationRef } from './diff-specs.js';
+import { operationJson, unchangedTargets } from './untouched.js';
 
 export interface DocumentationChange {
   /** `deprecated`: a parameter, field or operation became deprecated; otherwise wording or examples. */
@@ -37,13 +38,14 @@ export function diffDocumentation(oldSpec: unknown, newSpec: unknown): Documenta
   const walker = new DocumentationWalk(makeResolver(oldDocument), makeResolver(newDocument));
 
   const oldOperations = indexOperations(oldDocument);
+  // Untouched operations are the rule between two releases: the same JSON, and every $ref in it
+  // reaching the same JSON on both sides (a $ref may point at changed words), has the same words.
+  const reachesOnlyUnchanged = unchangedTargets(oldDocument, newDocument);
   for (const [id, after] of indexOperations(newDocument)) {
     const before = oldOperations.get(id);
     if (!before || before.ref.method !== after.ref.method || before.ref.path !== after.ref.path) continue;
-    // Untouched operations are the rule between two releases; JSON.stringify is native and fast.
-    // A $ref, in the operation or among the path's parameters, may point at changed words.
-    const afterText = JSON.stringify([after.operation, after.pathItem.parameters]);
-    if (JSON.stringify([before.operation, before.pathItem.parameters]) === afterText && !afterText.includes('"$ref"')) continue;
+    const afterText = operationJson(after.operation, after.pathItem.parameters);
+    if (operationJson(before.operation, before.pathItem.parameters) === afterText && reachesOnlyUnchanged(afterText)) continue;
     walker.operation(after.ref, before, after);
   }
 

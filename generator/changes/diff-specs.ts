@@ -8,6 +8,7 @@
  * Schema-level rules (request vs response direction) live in `diff-schemas.ts`.
  */
 import { diffSchemas, escapePointer, makeResolver, type Direction, type SchemaChangeKind } from './diff-schemas.js';
+import { operationJson, unchangedTargets } from './untouched.js';
 
 export type ChangeKind =
   | 'operation-added'
@@ -124,8 +125,8 @@ export function diffSpecs(oldSpec: unknown, newSpec: unknown): ChangeReport {
   const changed: ChangedOperation[] = [];
   for (const [oldOperation, newOperation] of pairs) {
     if (sameSecurity && oldOperation.ref.operationId === newOperation.ref.operationId && oldOperation.ref.method === newOperation.ref.method && oldOperation.ref.path === newOperation.ref.path) {
-      const before = JSON.stringify([oldOperation.operation, oldOperation.pathItem.parameters ?? null]);
-      const after = JSON.stringify([newOperation.operation, newOperation.pathItem.parameters ?? null]);
+      const before = operationJson(oldOperation.operation, oldOperation.pathItem.parameters);
+      const after = operationJson(newOperation.operation, newOperation.pathItem.parameters);
       if (before === after && reachesOnlyUnchanged(before)) continue;
     }
     const changes = diffOperation(context, oldOperation, newOperation);
@@ -482,59 +483,6 @@ function diffContent(
   for (const mediaType of Object.keys(after)) {
     if (!(mediaType in before)) add('media-type-added', false, `${mediaType} now ${request ? 'accepted' : 'returned'}`, location);
   }
-}
-
-/**
- * Whether every $ref in a piece of JSON, and in turn every $ref in what they point at, points
- * at JSON that is the same in both documents. A target missing on either side, or a $ref the
- * resolver would refuse, is not known to be the same: the walk then reports it as it does.
- */
-function unchangedTargets(oldDocument: Record<string, any>, newDocument: Record<string, any>): (json: string) => boolean {
-  // Per $ref: the $refs inside its target, or null when the target differs or is not found.
-  const targets = new Map<string, string[] | null>();
-  const refsInTarget = (ref: string) => {
-    let refs = targets.get(ref);
-    if (refs === undefined) {
-      const before = targetJson(oldDocument, ref);
-      refs = before !== undefined && before === targetJson(newDocument, ref) ? refsIn(before) : null;
-      targets.set(ref, refs);
-    }
-    return refs;
-  };
-  return (json) => {
-    const queue = refsIn(json);
-    const seen = new Set<string>();
-    // The queue grows while it is read: every $ref reachable is checked once.
-    for (const ref of queue) {
-      if (seen.has(ref)) continue;
-      seen.add(ref);
-      const inner = refsInTarget(ref);
-      if (inner === null) return false;
-      queue.push(...inner);
-    }
-    return true;
-  };
-}
-
-/**
- * Every string `$ref` of an object in this JSON: all the resolver can follow. JSON escapes each
- * quote inside a string, so `"$ref":"` is a `$ref` key and its value, or the end of a key that
- * ends in `$ref` — one more target to check: at worst a walk not needed, never a change missed.
- */
-function refsIn(json: string): string[] {
-  return [...json.matchAll(/"\$ref":("(?:[^"\\]|\\.)*")/g)].map((match) => JSON.parse(match[1]!) as string);
-}
-
-/** The JSON at a local $ref, found as makeResolver finds it; undefined when it finds none. */
-function targetJson(document: Record<string, any>, ref: string): string | undefined {
-  if (!ref.startsWith('#/')) return undefined;
-  let node: any = document;
-  for (const raw of ref.slice(2).split('/')) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (node === null || typeof node !== 'object' || !(key in node)) return undefined;
-    node = node[key];
-  }
-  return JSON.stringify(node);
 }
 
 function indexOperations(document: Record<string, any>, resolve: (value: any) => any): Map<string, IndexedOperation> {

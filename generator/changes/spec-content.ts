@@ -11,11 +11,16 @@ import { sortKeys } from '../pipeline/pin-spec.js';
 const metadataKeys = new Set(['info', 'servers']);
 
 export function specContentChanged(oldSpec: unknown, newSpec: unknown): boolean {
-  return canonical(oldSpec) !== canonical(newSpec);
+  return specContent(oldSpec) !== specContent(newSpec);
 }
 
-function canonical(spec: unknown): string {
+/**
+ * What specContentChanged compares: the spec without `info` and `servers`, keys sorted. `sorted`
+ * says the caller's spec has its keys in sortKeys' order already (generate.ts sorts every spec it
+ * reads), which saves sorting it again.
+ */
+export function specContent(spec: unknown, { sorted = false } = {}): string {
   if (!spec || typeof spec !== 'object' || Array.isArray(spec)) return JSON.stringify(spec);
   const content = Object.fromEntries(Object.entries(spec).filter(([key]) => !metadataKeys.has(key)));
-  return JSON.stringify(sortKeys(content));
+  return JSON.stringify(sorted ? content : sortKeys(content));
 }

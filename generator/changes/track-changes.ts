@@ -16,10 +16,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { addChangelogEntry, renderChangelogEntry, renderDocumentationChanges, renderMarkdown, renderSummary, summaryLine, type ReportSides } from './change-report.js';
-import { asGenerated } from './compare-as-generated.js';
+import { asGenerated, asGeneratedInPlace } from './compare-as-generated.js';
 import { diffDocumentation, type DocumentationChange } from './diff-docs.js';
 import { diffSpecs, type ChangeReport } from './diff-specs.js';
-import { specContentChanged } from './spec-content.js';
+import { specContent } from './spec-content.js';
 import type { SpecPatch } from '../pipeline/patches.js';
 import { GeneratorError } from '../pipeline/generator-error.js';
 
@@ -36,6 +36,13 @@ export interface TrackChangesInput {
   pinnedSpecFile: string;
   /** The new spec as parsed, before any normalisation (the pinned copy is the vendor's too). */
   newDocument: unknown;
+  /**
+   * What the comparison makes of `newDocument`, when the caller has it already (generate.ts):
+   * the document with the patches applied, and how to get `specContent(newDocument)` (asked
+   * only when the report has no change). `newDocument` is then not read (it may have been
+   * patched in place since).
+   */
+  newPrepared?: { generated: unknown; content: () => string };
   newSha256: string;
   /** Applied to both sides before comparing (what the generated types are made from). */
   patches?: readonly SpecPatch[];
@@ -97,9 +104,10 @@ export async function trackChanges(input: TrackChangesInput): Promise<TrackedCha
     return carryOver('not compared');
   }
   // Both sides as the types and JSDoc are generated (patches applied): a quirk present on one
-  // side only is neither an API nor a documentation change.
-  const previousGenerated = asGenerated(previous, input.patches ?? []);
-  const newGenerated = asGenerated(input.newDocument, input.patches ?? []);
+  // side only is neither an API nor a documentation change. `previous` is this function's own
+  // parse, so it is patched in place.
+  const previousGenerated = asGeneratedInPlace(previous, input.patches ?? []);
+  const newGenerated = input.newPrepared?.generated ?? asGenerated(input.newDocument, input.patches ?? []);
   let report: ChangeReport;
   try {
     report = diffSpecs(previousGenerated, newGenerated);
@@ -113,7 +121,10 @@ export async function trackChanges(input: TrackChangesInput): Promise<TrackedCha
     throw new BreakingChangesError(report, renderSummary(report, { limit: Number.POSITIVE_INFINITY }));
   }
   const documentation = diffDocumentation(previousGenerated, newGenerated);
-  const contentChanged = specContentChanged(previous, input.newDocument);
+  // An API change is a content change; without one, both raw sides are compared (the pinned
+  // text parsed again: `previous` is patched now).
+  const contentChanged =
+    report.changes.length > 0 || specContent(JSON.parse(pinnedText!)) !== (input.newPrepared ? input.newPrepared.content() : specContent(input.newDocument));
   if (report.changes.length === 0 && !contentChanged) {
     const note = `no API changes (spec ${input.previousSha256.slice(0, 12)} → ${input.newSha256.slice(0, 12)} differs only in servers, info or key order)`;
     return { ...(await carryOver(note)), report, documentation, contentChanged };

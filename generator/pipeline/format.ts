@@ -16,7 +16,8 @@
  *   sha256, which every banner holds, is blanked before hashing (and formatting), so a new
  *   spec does not make every file new: reused bytes get the new sha256.
  * The pinned spec.json is not run through prettier: it is the vendor's document serialised with
- * JSON.stringify (2-space), deterministic on its own.
+ * JSON.stringify (2-space), deterministic on its own. Nor is name-map.json, which JSON.stringify
+ * lays out as prettier would (`FormatInput.formatted`).
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -45,6 +46,13 @@ const PARALLEL_THRESHOLD = 250_000;
 export interface FormatInput {
   path: string;
   text: string;
+  /**
+   * The text is prettier's output already, so it is written as given: name-map.json, which
+   * `JSON.stringify(…, null, 2)` lays out as prettier's JSON printer does (objects of strings,
+   * every object already broken over lines). full-spec.test.ts checks every generated file is
+   * unchanged by prettier. Saves prettier's JSON parser on every run that changes a name.
+   */
+  formatted?: boolean;
 }
 
 /**
@@ -59,6 +67,8 @@ export interface PlannedInput {
     source: string;
     dropHead: boolean;
     dropTail: boolean;
+    /** Put before the formatted text (the blank line between statements formatted apart). */
+    lead?: string;
   }>;
   /** Makes the unformatted texts of the pieces at `indices`, handing each over as soon as it is made. */
   render(indices: readonly number[], onPiece: (index: number, text: string) => void): Promise<void>;
@@ -153,7 +163,7 @@ interface Piece {
 /** One file on its way through formatFiles. */
 interface FilePlan {
   path: string;
-  /** No parser: written as given (spec.json-like files); else its pieces, in order. */
+  /** No parser, or formatted already: written as given (spec.json, name-map.json); else its pieces, in order. */
   verbatim?: string;
   pieces: Piece[];
   /** For a planned file: renders its pieces (indices into `pieces`, minus the prefix). */
@@ -185,7 +195,7 @@ export async function formatFiles(
     };
     const parser = parserFor(input.path);
     if ('text' in input) {
-      if (!parser) plan.verbatim = input.text;
+      if (!parser || input.formatted) plan.verbatim = input.text;
       else {
         const blanked = blankSha(input.text, sha?.current);
         plan.pieces = splitText(blanked.text, parser).map((piece) => ({

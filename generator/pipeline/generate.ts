@@ -1,7 +1,7 @@
 /**
  * The pipeline, top to bottom: load the spec (URL, file or pinned) → fast path when nothing
- * changed → parse → validate → pin → normalise (patches) → operation model → emit types and
- * wrappers → Markdown index → format → compare or write atomically.
+ * changed → parse → validate → pin → normalise (patches) → compare with the pinned spec →
+ * operation model → emit types and wrappers → Markdown index → format → compare or write atomically.
  *
  * `generate(options)` is the programmatic entry (cli.ts parses flags into it; consumer mode
  * calls it with a config object). Heavy modules (openapi-typescript, ts-morph, prettier, yaml)
@@ -254,8 +254,12 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   }
 
   // Not the fast path: the wrappers' thread (on a machine with a spare core) starts loading
-  // ts-morph now, beside parsing.
+  // ts-morph now, beside parsing. On a regenerate (the lock has schema.ts in pieces, so most are
+  // likely reused), a types thread starts loading openapi-typescript too: the few pieces to
+  // transform then wait for no load on this thread. A first run transforms everything here, on
+  // this thread, where the document already is.
   const wrappersThread = spareCores() > 1 ? wrappersWorker() : undefined;
+  const typesThread = spareCores() > 1 && lock?.files['schema.ts']?.pieces ? typesWorker() : undefined;
 
   // 3. Parse, put keys in a stable order, validate, pin.
   let parsed: unknown;
@@ -274,8 +278,18 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   const pinnedSpec = serializePinnedSpec(sorted);
   done('validate', `openapi ${validation.document.openapi}, info.version ${JSON.stringify(validation.document.info?.version ?? null)}`);
 
-  // Compare with the pinned spec (both as Logto serves them, before our patches): change
-  // report files, and --fail-on-breaking stops here before anything is written.
+  // 4. Normalise (in place: the pinned text is serialised already). With no operationId assigned,
+  // the normalised document is also the comparison's patched one (no copy of it is made); the
+  // raw one, should the comparison need it, is the pinned text.
+  const compares = lock !== undefined && lock.sha256 !== bodySha256!;
+  const { specContent } = await import('../changes/spec-content.js');
+  const { asGenerated } = await import('../changes/compare-as-generated.js');
+  const copied = compares && validation.assignedOperationIds.length > 0 ? asGenerated(sorted, patches) : undefined;
+  const normalised = normaliseSpec(validation, patches, specFile!, { strictPatches: options.strictPatches });
+  done('normalise', Object.entries(normalised.patchCounts).map(([id, count]) => `${id}×${count}`).join(' '));
+
+  // Compare with the pinned spec (both as the types are generated: Logto's quirks patched on
+  // both sides): change report files, and --fail-on-breaking stops here before anything is written.
   const { trackChanges } = await import('../changes/track-changes.js');
   const tracked = await trackChanges({
     outDir,
@@ -283,6 +297,9 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     previousSha256: lock?.sha256,
     pinnedSpecFile: PINNED_SPEC_FILE,
     newDocument: sorted,
+    newPrepared: compares
+      ? { generated: copied ?? normalised.document, content: () => specContent(JSON.parse(pinnedSpec), { sorted: true }) }
+      : undefined,
     newSha256: bodySha256!,
     patches,
     source: source!,
@@ -296,9 +313,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     ? await planBump(outDir, cwd, { ...tracked, fromSha256: lock?.sha256, toSha256: bodySha256!, date: options.date }, log)
     : undefined;
 
-  // 4. Normalise and model.
-  const normalised = normaliseSpec(validation, patches, specFile!, { strictPatches: options.strictPatches });
-  done('normalise', Object.entries(normalised.patchCounts).map(([id, count]) => `${id}×${count}`).join(' '));
+  // 5. Model.
   const nameMapLabel = `${outLabel}/${NAME_MAP_FILE}`;
   const previousNames = parseNameMap(await readFile(join(outDir, NAME_MAP_FILE), 'utf8').catch(() => undefined), nameMapLabel);
   const model = buildOperationModel(normalised.document, previousNames, { spec: specFile!, nameMap: nameMapLabel });
@@ -306,7 +321,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   const tags = new Set(model.operations.map((operation) => operation.tag ?? '')).size;
   done('model', `${model.operations.length} operations, ${tags} tags, ${model.namespaces.length} namespaces, ${paginated} paginated`);
 
-  // 5. Emit. schema.ts and the wrappers are planned, not printed: their pieces and files are
+  // 6. Emit. schema.ts and the wrappers are planned, not printed: their pieces and files are
   // made in the format step, and only those the lock does not already have (by what they are
   // made of). The wrappers are made on the worker thread (it has been loading ts-morph since
   // the fast path failed), beside the types on this one.
@@ -318,24 +333,29 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     (planned): PlannedInput => ({
       path: planned.file.path,
       prefix: wrapperBanner(planned, bodySha256!),
-      pieces: [{ source: planned.source, dropHead: false, dropTail: false }],
-      render: async (_indices, onPiece) => {
+      pieces: planned.pieces.map((piece) => ({ ...piece, dropHead: false, dropTail: false })),
+      render: async (indices, onPiece) => {
         wrappersSpan ??= { start: performance.now(), end: 0 };
-        const text = wrappersThread
-          ? await wrappersThread.call<string>('emitWrapperFile', [planned.file, wrapperOptions])
-          : (await import('./emit-wrappers.js')).emitWrapperFile(planned.file, wrapperOptions);
+        const texts = wrappersThread
+          ? await wrappersThread.call<string[]>('emitWrapperPieces', [planned.file, wrapperOptions, indices])
+          : (await import('./emit-wrappers.js')).emitWrapperPieces(planned.file, wrapperOptions, indices);
         wrappersSpan.end = performance.now();
         wrappersMade++;
-        onPiece(0, text);
+        indices.forEach((index, position) => onPiece(index, texts[position]));
       },
     }),
   );
-  const plan = planTypes(normalised.document, specFile!, `${GENERATOR_ID} ${typesEmitterId()}`);
+  const plan = planTypes(normalised.document, specFile!, `${GENERATOR_ID} ${typesEmitterId()}`, typesThread);
   const wholeSchema = async (): Promise<FormatInput> => ({ path: 'schema.ts', text: uncheckedTsBanner(bodySha256!) + (await emitTypes(normalised.document, specFile!)) });
   const schema: FormatInput | PlannedInput = plan
     ? { path: 'schema.ts', prefix: uncheckedTsBanner(bodySha256!), pieces: plan.pieces, render: plan.render }
     : await wholeSchema();
-  done('emit types', plan ? `schema.ts planned as ${plan.pieces.length} pieces` : `schema.ts ${((schema as FormatInput).text.length / 1e6).toFixed(2)} MB, whole`);
+  done(
+    'emit types',
+    plan
+      ? `schema.ts planned as ${plan.pieces.length} pieces${typesThread ? ', to transform on a worker thread' : ''}`
+      : `schema.ts ${((schema as FormatInput).text.length / 1e6).toFixed(2)} MB, whole`,
+  );
   const sortedNames = Object.fromEntries(
     Object.keys(model.nameMap)
       .sort()
@@ -345,11 +365,11 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   const others: FormatInput[] = [
     { path: 'OPERATIONS.md', text: emitOperationsIndex(model, bodySha256!) },
     { path: 'README.md', text: emitGeneratedReadme(model, bodySha256!) },
-    { path: NAME_MAP_FILE, text: nameMapText },
+    { path: NAME_MAP_FILE, text: nameMapText, formatted: true },
   ];
   done('emit index');
 
-  // 6. Format (reusing files and pieces whose input is unchanged), then the lock that records them.
+  // 7. Format (reusing files and pieces whose input is unchanged), then the lock that records them.
   const formatter = await formatterId();
   const formatCache = formatCacheIn({
     outDir,
@@ -403,7 +423,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   });
   files.set(LOCK_FILE, lockText);
 
-  // 7. Compare or write.
+  // 8. Compare or write.
   const previouslyOwned = lock ? [LOCK_FILE, ...Object.keys(lock.files)] : [];
   const diff = await diffOutput(outDir, files, previouslyOwned);
   const summary = {
@@ -451,6 +471,13 @@ let sharedWrappersWorker: ModuleWorker | undefined;
 function wrappersWorker(): ModuleWorker {
   if (!sharedWrappersWorker?.alive) sharedWrappersWorker = startModuleWorker(siblingModule('emit-wrappers'), ['ts-morph']);
   return sharedWrappersWorker;
+}
+
+/** The thread for the types' transforms on a regenerate (emit-types.ts), shared like the wrappers' one. */
+let sharedTypesWorker: ModuleWorker | undefined;
+function typesWorker(): ModuleWorker {
+  if (!sharedTypesWorker?.alive) sharedTypesWorker = startModuleWorker(siblingModule('emit-types'), ['openapi-typescript/dist/transform/index.cjs']);
+  return sharedTypesWorker;
 }
 
 /** `--bump`, before anything is written: reads and checks the package, decides the release. */

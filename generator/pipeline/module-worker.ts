@@ -100,9 +100,10 @@ export function startModuleWorker(moduleUrl: string, preload: readonly string[] 
   };
 }
 
-/** The error as thrown on the worker: a GeneratorError stays one (the CLI prints those as one line). */
+/** The error as thrown on the worker: a GeneratorError stays one (the CLI prints those as one line); others keep their name. */
 function rebuild(sent: SentError): Error {
   const error = sent.name === 'GeneratorError' && sent.problem !== undefined ? new GeneratorError(sent.problem, { file: sent.file, pointer: sent.pointer }) : new Error(sent.message);
+  if (!(error instanceof GeneratorError)) error.name = sent.name; // a caller may tell its own errors apart by name
   if (sent.stack) error.stack = sent.stack;
   return error;
 }

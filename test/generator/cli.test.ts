@@ -30,7 +30,7 @@ describe('logto-mgmt generate', { timeout: 180_000 }, () => {
     expect(stdout).toBe('');
     const steps = stderr.split('\n').flatMap((line) => /^\[logto-mgmt\] (\S+(?: \S+)?) +\d+ ms/.exec(line)?.[1] ?? []);
     // The wrappers are emitted beside emit types and format (a worker thread when a core is spare), reported once in.
-    expect(steps).toEqual(['load spec', 'parse', 'validate', 'compare', 'normalise', 'model', 'emit types', 'emit index', 'format', 'emit wrappers', 'write']);
+    expect(steps).toEqual(['load spec', 'parse', 'validate', 'normalise', 'compare', 'model', 'emit types', 'emit index', 'format', 'emit wrappers', 'write']);
     expect(stderr).toMatch(/\[logto-mgmt\] written: 13 operations, 7 tags, 1 paginated, 16 files \(16 changed\) in \d+ ms/);
   });
 

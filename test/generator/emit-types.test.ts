@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as prettier from 'prettier';
-import { emitTypes, planTypes } from '../../generator/pipeline/emit-types.js';
+import { emitTypes, planTypes, renderTypesUnit, TypesPlanMismatch, type TypesPlan, type TypesUnit } from '../../generator/pipeline/emit-types.js';
+import { siblingModule, startModuleWorker } from '../../generator/pipeline/module-worker.js';
 import { formatFiles, PRETTIER_OPTIONS } from '../../generator/pipeline/format.js';
 import { normaliseSpec } from '../../generator/pipeline/normalise-spec.js';
 import { LOGTO_PATCHES } from '../../generator/pipeline/patches.js';
@@ -73,6 +74,29 @@ describe('planTypes', () => {
     const whole = await prettier.format(banner + (await emitTypes(document, 'spec.json')), { ...PRETTIER_OPTIONS, parser: 'babel-ts' });
     expect(file.text).toBe(whole);
   });
+
+  it.each(['plain', 'unusual'])('renders the %s document on a worker thread to the same text, and a worker’s plan mismatch stays a TypesPlanMismatch', async (name) => {
+    const document = name === 'plain' ? withShape('plain') : normalised(await fixture(name));
+    const thread = startModuleWorker(siblingModule('emit-types'));
+    try {
+      const texts = async (plan: TypesPlan) => {
+        const got = new Map<number, string>();
+        await plan.render(plan.pieces.map((_, index) => index), (index, text) => got.set(index, text));
+        return [...got].sort(([a], [b]) => a - b).map(([, text]) => text);
+      };
+      const here = await texts(planTypes(document, 'spec.json', 'stamp')!);
+      expect(await texts(planTypes(document, 'spec.json', 'stamp', thread)!)).toEqual(here);
+      expect(here.length).toBeGreaterThan(2);
+      // A chunk that does not transform to the planned members (one operation more than it has).
+      const url = Object.keys(document.paths)[0];
+      const unit = { kind: 'chunk', urls: [url], operations: 99, pieces: [{ kind: 'paths', first: true, slice: { from: 0, to: 1 } }] };
+      const error = await thread.call('renderTypesUnit', [document, unit, 'spec.json']).catch((caught: Error) => caught);
+      expect(error).toMatchObject({ name: 'TypesPlanMismatch' });
+      expect(() => renderTypesUnit(document, unit as TypesUnit, 'spec.json')).toThrow(TypesPlanMismatch);
+    } finally {
+      await thread.close();
+    }
+  }, 60_000);
 
   it('gives pieces sources that are deterministic and change with what their path items reach by $ref, and with the stamp', async () => {
     const before = normalised(await fixture('mini'));

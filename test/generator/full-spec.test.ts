@@ -166,6 +166,20 @@ describe('the real Logto spec', () => {
     }
   }, 300_000);
 
+  it('writes every other file as prettier gives it, whether formatted in pieces (the wrappers) or not formatted at all (name-map.json)', async () => {
+    const { PRETTIER_OPTIONS } = await import('../../generator/pipeline/format.js');
+    const prettier = await import('prettier');
+    const files = await snapshot(join(dir, 'generated'));
+    const parsers: Array<[RegExp, string]> = [[/\.ts$/, 'babel-ts'], [/\.md$/, 'markdown'], [/\.json$/, 'json']];
+    // schema.ts and OPERATIONS.md are compared with the whole file's formatting above; spec.json is the vendor's document.
+    const checked = [...files].filter(([path]) => !['schema.ts', 'OPERATIONS.md', 'spec.json'].includes(path));
+    expect(checked.map(([path]) => path)).toEqual(expect.arrayContaining(['name-map.json', 'operations/users.ts', 'client.ts', 'README.md']));
+    for (const [path, { text }] of checked) {
+      const parser = parsers.find(([pattern]) => pattern.test(path))![1];
+      expect(await prettier.format(text, { ...PRETTIER_OPTIONS, parser }), path).toBe(text);
+    }
+  }, 120_000);
+
   it('the generated client really sends HTTP: three calls against the fake Logto', async () => {
     fake = await startFakeLogto();
     fake.data.seedUsers(3);

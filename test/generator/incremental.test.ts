@@ -95,6 +95,36 @@ describe('regenerating after a spec change', { timeout: 240_000 }, () => {
     for (const [path, text] of want) expect(got.get(path), path).toBe(text);
   });
 
+  it('after one operation is added, formats only the pieces that hold it (a group of users.ts, a slice of schema.ts), transformed on the types thread', async () => {
+    const dir = await workspace();
+    await writeFile(join(dir, 'spec.json'), JSON.stringify(base));
+    await generate(quiet(dir, { spec: 'spec.json' }));
+    const lockFile = join(dir, 'generated', 'spec.lock.json');
+    const before = JSON.parse(await readFile(lockFile, 'utf8')).files;
+    const spec = structuredClone(base);
+    const added = structuredClone(spec.paths['/api/users/{userId}'].get);
+    added.operationId = 'GetUserCopy';
+    spec.paths['/api/users/{userId}/copy'] = { parameters: spec.paths['/api/users/{userId}'].parameters, get: added };
+    await writeFile(join(dir, 'spec.json'), JSON.stringify(spec));
+    process.env.LOGTO_MGMT_FORMAT_THREADS = '2';
+    const again = quiet(dir, { spec: 'spec.json' });
+    try {
+      await generate(again);
+    } finally {
+      delete process.env.LOGTO_MGMT_FORMAT_THREADS;
+    }
+    expect(again.lines.join('\n')).toMatch(/emit types .*planned as \d+ pieces, to transform on a worker thread/);
+    const after = JSON.parse(await readFile(lockFile, 'utf8')).files;
+    /** The pieces of a file whose input the first run did not have: what this run formatted. */
+    const fresh = (path: string) => after[path].pieces.filter((piece: { input: string }) => !before[path].pieces.some((old: { input: string }) => old.input === piece.input));
+    expect(fresh('operations/users.ts')).toHaveLength(1);
+    expect(after['operations/users.ts'].pieces.length).toBeGreaterThan(4);
+    // The new path item's `paths` member and its operation: a few kB, of a schema.ts of ~200 kB.
+    const schemaSize = after['schema.ts'].pieces.reduce((sum: number, piece: { length: number }) => sum + piece.length, 0);
+    const formatted = fresh('schema.ts').reduce((sum: number, piece: { length: number }) => sum + piece.length, 0);
+    expect(formatted).toBeLessThan(schemaSize / 20);
+  });
+
   it('with --force transforms every piece again, and still writes the same bytes', async () => {
     const dir = await workspace();
     await writeFile(join(dir, 'spec.json'), JSON.stringify(base));
