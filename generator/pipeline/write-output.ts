@@ -15,14 +15,6 @@ export interface OutputDiff {
   stale: string[];
 }
 
-async function readIfExists(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
 async function exists(path: string): Promise<boolean> {
   try {
     await stat(path);
@@ -36,7 +28,9 @@ export async function diffOutput(outDir: string, files: ReadonlyMap<string, stri
   const changed: string[] = [];
   await Promise.all(
     [...files].map(async ([path, text]) => {
-      if ((await readIfExists(join(outDir, path))) !== text) changed.push(path);
+      // Compared as bytes: decoding 4 MB of output to strings cost ~50 ms of a small-change run.
+      const bytes = await readFile(join(outDir, path)).catch(() => undefined);
+      if (bytes === undefined || bytes.length !== Buffer.byteLength(text) || !bytes.equals(Buffer.from(text))) changed.push(path);
     }),
   );
   const stale: string[] = [];
