@@ -46,6 +46,7 @@ const openapiTypescriptCli = join(repoRoot, 'node_modules/openapi-typescript/bin
 const heyApiCli = join(repoRoot, 'node_modules/@hey-api/openapi-ts/bin/run.js');
 const ourCliSource = join(repoRoot, 'generator/cli/cli.ts');
 const ourLauncher = join(repoRoot, 'scripts/generate.mjs');
+const toolLoadScript = join(repoRoot, 'scripts/bench/tool-load.mjs');
 
 /** The spec every generator reads: the real Logto 1.42.0 document kept in the repo. */
 function specPath(): string {
@@ -193,6 +194,7 @@ export async function benchGeneration(): Promise<BenchResult> {
       ...judgeAtMost(ms, limitMs, formatMs),
       runs: `median of ${noChangeRuns} (+1 warm-up)`,
     });
+    return ms;
   };
   const checkArgs = (cli: string[]) => (out: string) => [...cli, 'generate', '--check', '--offline', '--out', out];
   const smallChangeArgs = (cli: string[]) => (out: string) => [...cli, 'generate', '--spec', smallChangeSpec, '--out', out];
@@ -201,14 +203,38 @@ export async function benchGeneration(): Promise<BenchResult> {
   else rows.push(unavailableRow(GROUP, 'no-change regenerate', `≤ ${formatMs(NO_CHANGE_LIMIT_MS)}`, 'scripts/generate.mjs is not on this branch yet'));
   if (fromSources) clis.push(['sources through tsx (`node --import tsx generator/cli/cli.ts`)', fromSources]);
   if (compiled) clis.push(['compiled bin', [compiled]]);
+  const smallChange = new Map<string, number>();
   for (const [label, cli] of clis) {
     try {
       await repeated('no-change regenerate', label, cli, (out) => noChangeArgs(cli, out), NO_CHANGE_LIMIT_MS, false);
       await repeated('`--check --offline`, nothing changed', label, cli, checkArgs(cli), CHECK_LIMIT_MS, false);
-      await repeated('small-change regenerate (one operation added)', label, cli, smallChangeArgs(cli), SMALL_CHANGE_LIMIT_MS, true);
+      smallChange.set(label, await repeated('small-change regenerate (one operation added)', label, cli, smallChangeArgs(cli), SMALL_CHANGE_LIMIT_MS, true));
     } catch (error) {
       rows.push(unavailableRow(GROUP, `repeated runs, ${label}`, `≤ ${formatMs(NO_CHANGE_LIMIT_MS)}`, (error as Error).message));
     }
+  }
+  // The floor under a small change: the three tools it needs, loaded as the generator loads
+  // them (tool-load.mjs), and no work. Above it is the generator's own work.
+  try {
+    const loads: ChildRun[] = [];
+    await timed([toolLoadScript], 'tool load (warm-up)');
+    for (let run = 0; run < noChangeRuns; run++) loads.push(await timed([toolLoadScript], 'tool load'));
+    const ms = median(loads.map((run) => run.wallMs));
+    const cpu = median(loads.map((run) => run.treeCpuMs ?? Number.NaN));
+    const above = [...smallChange].map(([label, total]) => `${formatMs(total - ms)} above it (${label.replace(/ \(.*$/, '')})`).join('; ');
+    rows.push({
+      group: GROUP,
+      name: 'small-change floor: ts-morph, openapi-typescript (with TypeScript) and prettier loaded on the threads the generator uses, no work (scripts/bench/tool-load.mjs)',
+      ours: Number.isNaN(cpu) ? formatMs(ms) : `${formatMs(ms)} (CPU ${formatMs(cpu)})`,
+      theirs: `${formatMs(SMALL_CHANGE_LIMIT_MS)} (the small-change limit)`,
+      ratio: formatRatio(ms, SMALL_CHANGE_LIMIT_MS),
+      target: 'informational (floor)',
+      verdict: 'INFO',
+      detail: `loading the tools alone takes ${formatRatio(ms, SMALL_CHANGE_LIMIT_MS)} of the limit on this machine; the small change spends ${above || 'no measurement'}`,
+      runs: `median of ${noChangeRuns} (+1 warm-up)`,
+    });
+  } catch (error) {
+    rows.push(unavailableRow(GROUP, 'small-change floor (tool load)', 'informational', (error as Error).message));
   }
   return { rows, details: ours ? stepTimes(samples.ours.at(-1)!) : undefined };
 }
