@@ -72,6 +72,12 @@ export interface PlannedInput {
   }>;
   /** Makes the unformatted texts of the pieces at `indices`, handing each over as soon as it is made. */
   render(indices: readonly number[], onPiece: (index: number, text: string) => void): Promise<void>;
+  /**
+   * The render runs on another thread (the wrappers', the types'): this one is free meanwhile.
+   * When every render is elsewhere, this thread loads prettier and formats what has arrived while
+   * they run, instead of waiting for them all to finish first.
+   */
+  rendersElsewhere?: boolean;
 }
 
 export interface FormattedFile {
@@ -260,6 +266,8 @@ export async function formatFiles(
     expected += (missing.get(plan)?.length ?? 0) * PIECE_SIZE * 0.5;
   }
   const pool = startPool(expected);
+  // Every render that has work to do runs on another thread: format here while they run.
+  if (missing.size > 0 && inputs.every((input, index) => !missing.has(plans[index]) || (input as PlannedInput).rendersElsewhere)) pool.formatHereNow();
   const offer = (piece: Piece, plan: FilePlan) => {
     const reused = sourced.get(piece)?.text ?? plan.byInput.get(inputOf(piece, plan));
     if (reused !== undefined) contributions.set(piece, reused);
@@ -494,22 +502,28 @@ function startPool(expectedCharacters: number) {
   const workerLanes = workers.map((worker) => lane(worker.format));
   // Settled by finish(); a failure before then must not go unhandled.
   for (const running of workerLanes) running.catch(() => {});
+  let here: Promise<void> | undefined;
+  const hereLane = async () => {
+    const prettier = await import('prettier');
+    await lane((text, parser) => prettier.format(text, { ...PRETTIER_OPTIONS, parser }));
+  };
   return {
     add(piece: Piece) {
       queue.push(piece);
       signal();
+    },
+    /** Starts formatting on this thread now, not at `finish` (nothing is rendered on it). */
+    formatHereNow() {
+      here ??= hereLane();
+      here.catch(() => {}); // settled by finish()
     },
     async finish(): Promise<Map<Piece, string>> {
       finishing = true;
       // Biggest first, so no lane is left with a big piece at the end.
       queue.sort((a, b) => b.text!.length - a.text!.length);
       signal();
-      const mainLane = async () => {
-        if (queue.length === 0) return;
-        const prettier = await import('prettier');
-        await lane((text, parser) => prettier.format(text, { ...PRETTIER_OPTIONS, parser }));
-      };
-      await Promise.all([mainLane(), ...workerLanes]);
+      if (!here && queue.length > 0) here = hereLane();
+      await Promise.all([here, ...workerLanes]);
       return outputs;
     },
     async close() {

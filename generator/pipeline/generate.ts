@@ -334,6 +334,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
       path: planned.file.path,
       prefix: wrapperBanner(planned, bodySha256!),
       pieces: planned.pieces.map((piece) => ({ ...piece, dropHead: false, dropTail: false })),
+      rendersElsewhere: wrappersThread !== undefined,
       render: async (indices, onPiece) => {
         wrappersSpan ??= { start: performance.now(), end: 0 };
         const texts = wrappersThread
@@ -348,7 +349,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   const plan = planTypes(normalised.document, specFile!, `${GENERATOR_ID} ${typesEmitterId()}`, typesThread);
   const wholeSchema = async (): Promise<FormatInput> => ({ path: 'schema.ts', text: uncheckedTsBanner(bodySha256!) + (await emitTypes(normalised.document, specFile!)) });
   const schema: FormatInput | PlannedInput = plan
-    ? { path: 'schema.ts', prefix: uncheckedTsBanner(bodySha256!), pieces: plan.pieces, render: plan.render }
+    ? { path: 'schema.ts', prefix: uncheckedTsBanner(bodySha256!), pieces: plan.pieces, render: plan.render, rendersElsewhere: typesThread !== undefined }
     : await wholeSchema();
   done(
     'emit types',
