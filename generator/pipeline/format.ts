@@ -16,8 +16,8 @@
  *   sha256, which every banner holds, is blanked before hashing (and formatting), so a new
  *   spec does not make every file new: reused bytes get the new sha256.
  * The pinned spec.json is not run through prettier: it is the vendor's document serialised with
- * JSON.stringify (2-space), deterministic on its own. Nor is name-map.json, which JSON.stringify
- * lays out as prettier would (`FormatInput.formatted`).
+ * JSON.stringify (2-space), deterministic on its own. Nor are name-map.json and (with plain text
+ * from the spec) the Markdown, written in prettier's layout already (`FormatInput.formatted`).
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -49,8 +49,9 @@ export interface FormatInput {
   /**
    * The text is prettier's output already, so it is written as given: name-map.json, which
    * `JSON.stringify(…, null, 2)` lays out as prettier's JSON printer does (objects of strings,
-   * every object already broken over lines). full-spec.test.ts checks every generated file is
-   * unchanged by prettier. Saves prettier's JSON parser on every run that changes a name.
+   * every object already broken over lines), and the Markdown emit-index.ts writes in prettier's
+   * layout. full-spec.test.ts checks every generated file is unchanged by prettier. Saves loading
+   * prettier's JSON and Markdown printers on a run that changes an operation.
    */
   formatted?: boolean;
 }
@@ -169,7 +170,7 @@ interface Piece {
 /** One file on its way through formatFiles. */
 interface FilePlan {
   path: string;
-  /** No parser, or formatted already: written as given (spec.json, name-map.json); else its pieces, in order. */
+  /** No parser, or formatted already: written as given (spec.json, name-map.json, the Markdown); else its pieces, in order. */
   verbatim?: string;
   pieces: Piece[];
   /** For a planned file: renders its pieces (indices into `pieces`, minus the prefix). */

@@ -16,7 +16,7 @@ import { GeneratorError } from './generator-error.js';
 import { LOGTO_PATCHES, type SpecPatch } from './patches.js';
 import { LOCK_FILE, PINNED_SPEC_FILE, readLock, serializeLock, serializePinnedSpec, sortKeys, type SpecLock } from './pin-spec.js';
 import { bannerText, uncheckedTsBanner } from './banner.js';
-import { emitGeneratedReadme, emitOperationsIndex } from './emit-index.js';
+import { emitGeneratedReadme, emitOperationsIndex, isPlainIndex } from './emit-index.js';
 import { emitTypes, planTypes, typesEmitterId, TypesPlanMismatch } from './emit-types.js';
 import { formatCacheIn, formatFiles, formatterId, sha256Text, type FormatInput, type PlannedInput } from './format.js';
 import { siblingModule, spareCores, startModuleWorker, type ModuleWorker } from './module-worker.js';
@@ -364,8 +364,10 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   );
   const nameMapText = `${JSON.stringify({ '//': bannerText(bodySha256!), ...sortedNames }, null, 2)}\n`;
   const others: FormatInput[] = [
-    { path: 'OPERATIONS.md', text: emitOperationsIndex(model, bodySha256!) },
-    { path: 'README.md', text: emitGeneratedReadme(model, bodySha256!) },
+    // In prettier's layout already (emit-index.ts): OPERATIONS.md goes through prettier only when
+    // some text from the spec is not plain; README.md is our own text.
+    { path: 'OPERATIONS.md', text: emitOperationsIndex(model, bodySha256!), formatted: isPlainIndex(model) },
+    { path: 'README.md', text: emitGeneratedReadme(model, bodySha256!), formatted: true },
     { path: NAME_MAP_FILE, text: nameMapText, formatted: true },
   ];
   done('emit index');

@@ -139,7 +139,7 @@ describe('the real Logto spec', () => {
     expect(uncheckedFiles).toHaveLength(42); // schema.ts, client.ts, 40 tag modules
   }, 300_000);
 
-  it('formats schema.ts and OPERATIONS.md in pieces (and on worker threads) to exactly what prettier gives for the whole file', async () => {
+  it('writes schema.ts (formatted in pieces, and on worker threads) and OPERATIONS.md (in prettier’s layout, not formatted) exactly as prettier gives the whole file', async () => {
     const { sortKeys } = await import('../../generator/pipeline/pin-spec.js');
     const { validateSpec } = await import('../../generator/pipeline/validate-spec.js');
     const { normaliseSpec } = await import('../../generator/pipeline/normalise-spec.js');
@@ -152,10 +152,10 @@ describe('the real Logto spec', () => {
     const raw = `${uncheckedTsBanner(result.sha256)}${await emitTypes(normalised.document, 'spec.json')}`;
     const whole = await prettier.format(raw, { ...PRETTIER_OPTIONS, parser: 'babel-ts' });
     expect(await readFile(join(dir, 'generated', 'schema.ts'), 'utf8')).toBe(whole);
-    // OPERATIONS.md is cut into one piece per namespace section.
     const { buildOperationModel } = await import('../../generator/pipeline/operation-model.js');
-    const { emitOperationsIndex } = await import('../../generator/pipeline/emit-index.js');
+    const { emitOperationsIndex, isPlainIndex } = await import('../../generator/pipeline/emit-index.js');
     const model = buildOperationModel(normalised.document, {}, { spec: 'spec.json', nameMap: 'name-map.json' });
+    expect(isPlainIndex(model)).toBe(true); // Logto's summaries and tags: written without prettier
     const index = await prettier.format(emitOperationsIndex(model, result.sha256), { ...PRETTIER_OPTIONS, parser: 'markdown' });
     expect(await readFile(join(dir, 'generated', 'OPERATIONS.md'), 'utf8')).toBe(index);
     process.env.LOGTO_MGMT_FORMAT_THREADS = '3';
