@@ -169,11 +169,11 @@ const CHUNK_MAX = 100_000;
 /**
  * schema.ts as openapi-typescript prints it for the whole document, planned as
  *   paths pieces · the rest (webhooks, components, $defs) · operations pieces
- * where each chunk of consecutive path items gives one `paths` piece and one `operations` piece.
- * openapi-typescript transforms each path item on its own: its `paths` member and its operations'
- * members (injected into `operations` in path order) depend only on the path item and what
- * `ctx.resolve` returns for the `$ref`s in it; so a chunk transformed alone prints the members
- * the whole run prints, and its source covers all it reads.
+ * where each slice of a chunk of consecutive path items gives one `paths` piece and one
+ * `operations` piece. openapi-typescript transforms each path item on its own: its `paths` member
+ * and its operations' members (injected into `operations` in path order) depend only on the path
+ * item and what `ctx.resolve` returns for the `$ref`s in it; so path items transformed apart
+ * print the members the whole run prints, and a piece's source covers all it reads.
  *
  * With `thread` (a worker started on this module), the transforms run there: a regenerate then
  * loads openapi-typescript and its TypeScript beside the spec's parse and compare, not after.
@@ -262,36 +262,32 @@ export function planTypes(document: OpenApiDocument, file: string, stamp: string
   }
   if (chunks.length === 0) return undefined;
 
-  // The pieces, and for each the chunk it comes from (or the rest). A chunk is transformed in
-  // one go, but its operations are formatted as slices of a few path items each (cut after a
-  // path item whose name hashes to 0 mod 3: content-defined again), so a small change formats a
-  // few path items' operations, not a whole chunk's (60 kB, ~0.3 s of prettier, on the real spec).
+  // The pieces, and for each the chunk and slice it comes from (or the rest). A chunk is cut into
+  // slices of a few path items each (after a path item whose name hashes to 0 mod 3: content-
+  // defined again), one `paths` and one `operations` piece per slice, so a small change transforms
+  // and formats a few path items, not a whole chunk (60 kB of operations, ~0.3 s of prettier, on
+  // the real spec). A run that wants every slice of a chunk transforms the chunk in one go.
   const pieces: TypesPiece[] = [];
-  const origins: Array<{ kind: 'paths' | 'operations'; chunk: number; slice: PieceSlice } | { kind: 'rest' }> = [];
-  const slicesOf = (chunk: Chunk): Array<{ start: number; end: number }> => {
-    const slices: Array<{ start: number; end: number }> = [];
+  const origins: Array<{ kind: 'paths' | 'operations'; chunk: number; slice: number } | { kind: 'rest' }> = [];
+  const slices = chunks.map((chunk) => {
+    const cut: Array<{ start: number; end: number; operationIds: string[] }> = [];
     let start = 0;
     chunk.urls.forEach((url, index) => {
       if (index === chunk.urls.length - 1 || parseInt(hash(url).slice(8, 16), 16) % 3 === 0) {
-        slices.push({ start, end: index + 1 });
+        cut.push({ start, end: index + 1, operationIds: chunk.operationIds.slice(start, index + 1).flat() });
         start = index + 1;
       }
     });
-    return slices;
-  };
+    return cut;
+  });
   const add = (kind: 'paths' | 'operations') => {
-    const planned: Array<{ chunk: number; slice: PieceSlice; sources: string[] }> = [];
-    chunks.forEach((chunk, index) => {
-      let member = 0;
-      // `paths` members are one line or so each: a chunk's are one piece.
-      for (const { start, end } of kind === 'paths' ? [{ start: 0, end: chunk.urls.length }] : slicesOf(chunk)) {
-        const ids = chunk.operationIds.slice(start, end).flat();
-        const count = kind === 'paths' ? end - start : ids.length;
-        if (count === 0) continue;
-        planned.push({ chunk: index, slice: { from: member, to: member + count, ...(kind === 'operations' ? { operationIds: ids } : {}) }, sources: unitSources[index].slice(start, end) });
-        member += count;
-      }
-    });
+    const planned: Array<{ chunk: number; slice: number; sources: string[] }> = [];
+    slices.forEach((cut, chunk) =>
+      cut.forEach(({ start, end, operationIds }, slice) => {
+        if (kind === 'operations' && operationIds.length === 0) return;
+        planned.push({ chunk, slice, sources: unitSources[chunk].slice(start, end) });
+      }),
+    );
     planned.forEach(({ chunk, slice, sources }, position) => {
       const first = position === 0;
       const last = position === planned.length - 1;
@@ -323,7 +319,7 @@ export function planTypes(document: OpenApiDocument, file: string, stamp: string
   };
 
   const render = async (indices: readonly number[], onPiece: (index: number, text: string) => void): Promise<void> => {
-    // Chunk by chunk (its `paths` piece and its `operations` piece from one transform).
+    // Chunk by chunk (its `paths` and `operations` pieces asked for from one transform).
     const wanted = new Map<number | 'rest', number[]>();
     for (const index of indices) {
       const origin = origins[index];
@@ -331,18 +327,34 @@ export function planTypes(document: OpenApiDocument, file: string, stamp: string
       wanted.set(key, [...(wanted.get(key) ?? []), index]);
     }
     const units = [...wanted].map(([key, pieceIndices]) => {
-      const unit: TypesUnit =
-        key === 'rest'
-          ? { kind: 'rest' }
-          : {
-              kind: 'chunk',
-              urls: chunks[key].urls,
-              operations: chunks[key].operations,
-              pieces: pieceIndices.map((index) => {
-                const origin = origins[index] as { kind: 'paths' | 'operations'; slice: PieceSlice };
-                return { kind: origin.kind, first: !pieces[index].dropHead, slice: origin.slice };
-              }),
-            };
+      if (key === 'rest') return { unit: { kind: 'rest' } as TypesUnit, pieceIndices };
+      // Only the slices asked for are transformed (a path item transforms alone, as a chunk does):
+      // their path items in order, each piece's members counted from the start of that subset.
+      const wantedSlices = [...new Set(pieceIndices.map((index) => (origins[index] as { slice: number }).slice))].sort((a, b) => a - b);
+      const urls: string[] = [];
+      const offsets = new Map<number, { url: number; operation: number }>();
+      let operationCount = 0;
+      for (const slice of wantedSlices) {
+        const { start, end, operationIds } = slices[key][slice];
+        offsets.set(slice, { url: urls.length, operation: operationCount });
+        urls.push(...chunks[key].urls.slice(start, end));
+        operationCount += operationIds.length;
+      }
+      const unit: TypesUnit = {
+        kind: 'chunk',
+        urls,
+        operations: operationCount,
+        pieces: pieceIndices.map((index) => {
+          const origin = origins[index] as { kind: 'paths' | 'operations'; slice: number };
+          const { start, end, operationIds } = slices[key][origin.slice];
+          const offset = offsets.get(origin.slice)!;
+          const slice: PieceSlice =
+            origin.kind === 'paths'
+              ? { from: offset.url, to: offset.url + end - start }
+              : { from: offset.operation, to: offset.operation + operationIds.length, operationIds };
+          return { kind: origin.kind, first: !pieces[index].dropHead, slice };
+        }),
+      };
       return { unit, pieceIndices };
     });
     const hand = (pieceIndices: number[], texts: string[]) => pieceIndices.forEach((index, position) => onPiece(index, texts[position]));

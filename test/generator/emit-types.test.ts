@@ -14,7 +14,7 @@ import { normaliseSpec } from '../../generator/pipeline/normalise-spec.js';
 import { LOGTO_PATCHES } from '../../generator/pipeline/patches.js';
 import { sortKeys } from '../../generator/pipeline/pin-spec.js';
 import { validateSpec, type OpenApiDocument } from '../../generator/pipeline/validate-spec.js';
-import { FIXTURES } from './workspace.js';
+import { FIXTURES, LOGTO_SPEC } from './workspace.js';
 
 const fixture = async (name: string) => JSON.parse(await readFile(join(FIXTURES, name, 'spec.json'), 'utf8'));
 const normalised = (spec: unknown) => normaliseSpec(validateSpec(sortKeys(structuredClone(spec)), 'spec.json'), LOGTO_PATCHES, 'spec.json').document;
@@ -96,6 +96,34 @@ describe('planTypes', () => {
     } finally {
       await thread.close();
     }
+  }, 60_000);
+
+  it('transforms only the path items of the slices asked for, and they come out as the whole run prints them', async () => {
+    const document = normalised(JSON.parse(await readFile(LOGTO_SPEC, 'utf8')));
+    const units: TypesUnit[] = [];
+    // A thread that runs here and records what it is sent.
+    const recording = {
+      call: async <T,>(name: string, args: unknown[]) => {
+        expect(name).toBe('renderTypesUnit');
+        units.push(args[1] as TypesUnit);
+        return renderTypesUnit(...(args as Parameters<typeof renderTypesUnit>)) as T;
+      },
+      alive: true,
+      close: async () => {},
+    };
+    const plan = planTypes(document, 'spec.json', 'stamp', recording)!;
+    const all = new Map<number, string>();
+    await planTypes(document, 'spec.json', 'stamp')!.render(plan.pieces.map((_, index) => index), (index, text) => all.set(index, text));
+    // One `operations` piece from the middle: its slice's path items only, printed as in the whole run.
+    const index = plan.pieces.length - 10;
+    const got = new Map<number, string>();
+    await plan.render([index], (piece, text) => got.set(piece, text));
+    expect(got.get(index)).toBe(all.get(index));
+    expect(units).toHaveLength(1);
+    const unit = units[0] as Extract<TypesUnit, { kind: 'chunk' }>;
+    expect(unit.urls.length).toBeGreaterThan(0);
+    expect(unit.urls.length).toBeLessThan(6);
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(unit.urls));
   }, 60_000);
 
   it('gives pieces sources that are deterministic and change with what their path items reach by $ref, and with the stamp', async () => {
