@@ -154,10 +154,9 @@ export class TypesPlanMismatch extends Error {
   override name = 'TypesPlanMismatch';
 }
 
-/** A chunk of consecutive path items: one piece of `paths`, one of `operations` (when it has any). */
+/** A chunk of consecutive path items: transformed together when all of it is wanted, formatted as its slices (planTypes). */
 interface Chunk {
   urls: string[];
-  operations: number;
   /** The operationIds of each path item, in the order of `urls`. */
   operationIds: string[][];
 }
@@ -242,9 +241,8 @@ export function planTypes(document: OpenApiDocument, file: string, stamp: string
     }
     if (!plannable) return undefined;
     const source = hash([stamp, url, json, ...reached].join('\n'));
-    current ??= { chunk: { urls: [], operations: 0, operationIds: [] }, sources: [], size: 0 };
+    current ??= { chunk: { urls: [], operationIds: [] }, sources: [], size: 0 };
     current.chunk.urls.push(url);
-    current.chunk.operations += operationIds.length;
     current.chunk.operationIds.push(operationIds);
     current.sources.push(source);
     current.size += json.length;

@@ -82,7 +82,7 @@ export function planWrappers(model: ApiModel, options: EmitWrappersOptions, stam
 /**
  * A tag module's operations in groups of a few, one piece each. A group ends after an operation
  * whose id hashes to 0 mod 4 (content-defined: adding or changing an operation changes its own
- * group only), so a small change formats a few operations and a full run formats ~100 pieces,
+ * group only), so a small change formats a few operations and a full run formats ~120 groups,
  * not one per operation (prettier costs ~0.25 ms a call).
  */
 function operationGroups(namespace: NamespaceModel): OperationModel[][] {
