@@ -60,7 +60,8 @@ export interface ModuleWorker {
 /** Starts a worker thread that loads `moduleUrl` (and requires `preload` from beside it) right away. */
 export function startModuleWorker(moduleUrl: string, preload: readonly string[] = []): ModuleWorker {
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { url: moduleUrl, preload } });
-  let alive = true;
+  /** Why the thread is gone (it threw or exited); a call then fails with this instead of waiting for an answer that cannot come. */
+  let gone: Error | undefined;
   let nextId = 0;
   const waiting = new Map<number, { resolve: (value: never) => void; reject: (error: Error) => void }>();
   const failAll = (error: Error) => {
@@ -74,10 +75,13 @@ export function startModuleWorker(moduleUrl: string, preload: readonly string[] 
     if (error) entry.reject(rebuild(error));
     else entry.resolve(value!);
   });
-  worker.on('error', failAll);
+  worker.on('error', (error) => {
+    gone ??= error;
+    failAll(error);
+  });
   worker.on('exit', (code) => {
-    alive = false;
-    failAll(new Error(`the worker thread for ${moduleUrl} exited (code ${code})`));
+    gone ??= new Error(`the worker thread for ${moduleUrl} exited (code ${code})`);
+    failAll(gone);
   });
   // Idle, the thread must not keep the process alive. Only after the listeners: adding a
   // 'message' listener refs the worker's port again, and a worker that was never called (every
@@ -86,13 +90,14 @@ export function startModuleWorker(moduleUrl: string, preload: readonly string[] 
   return {
     call: <T>(name: string, args: unknown[]) =>
       new Promise<T>((resolve, reject) => {
+        if (gone) return reject(gone); // posted to a dead thread, the call would never settle: the process would exit 0 with nothing written
         const id = nextId++;
         waiting.set(id, { resolve: resolve as (value: never) => void, reject });
         worker.ref();
         worker.postMessage({ id, name, args });
       }),
     get alive() {
-      return alive;
+      return gone === undefined;
     },
     close: async () => {
       await worker.terminate();
