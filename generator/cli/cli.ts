@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SPEC_URL } from '../pipeline/fetch-spec.js';
 import type { ReleaseResult } from '../changes/version-bump.js';
+import { enableCodeCache } from '../pipeline/code-cache.js';
 import { generate, type GenerateOptions } from '../pipeline/generate.js';
 import { ConfigError, findConsumerConfig, resolveConsumerConfig } from './consumer-config.js';
 import { diffCommand } from './diff-command.js';
@@ -196,6 +197,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const options = applyConsumerConfig(flags, process.cwd(), (line) => process.stderr.write(`${line}\n`));
+    enableCodeCache(); // this thread loads TypeScript itself on a first run (the types): from V8's cache when it can
     const result = await generate(options);
     if (result.release) writeStepOutputs(result.release);
     if (result.status === 'check-failed') {
