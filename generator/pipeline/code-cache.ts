@@ -11,19 +11,18 @@
  * produces once the module has run (so the functions its loading compiled are in it too).
  *
  * The cache is `<tmpdir>/logto-mgmt-code-cache/<V8 version>-<arch>/`, one file per module, named
- * by hashes of its path and its source: a changed file (an npm update) gets a new entry and its
- * old one is removed. V8 checks its own data again (version, flags) and a rejected entry is
+ * by hashes of its path and its version (size, mtime, ctime, inode): a file written again (an
+ * npm update) gets a new entry and its old one is removed. V8 checks its own data again (version, flags) and a rejected entry is
  * rewritten. `LOGTO_MGMT_CODE_CACHE=0` turns it off; another value is the directory to use.
  * Nothing here can fail a run: a cache that cannot be read or written means compiling as usual.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import vm from 'node:vm';
 import { threadId } from 'node:worker_threads';
-import * as zlib from 'node:zlib';
 
 /** Files smaller than this compile fast enough; reading a cache entry for each would cost more. */
 export const MIN_CHARS = 512 * 1024;
@@ -91,8 +90,17 @@ export function enableCodeCache(options: { directory?: string; nativeFirst?: boo
 
 /** What Node's own `_compile` does for a CommonJS file, with the code cache on the way. */
 function runCached(module: CjsModule, content: string, filename: string, directory: string, plain: () => unknown): unknown {
+  // Which version of the file: any write changes its ctime (which no tool can set back), and
+  // hashing 9 MB of source on every load would cost a good part of what the cache saves.
+  let version: string;
+  try {
+    const stat = statSync(filename);
+    version = `${content.length}-${stat.size}-${stat.mtimeMs}-${stat.ctimeMs}-${stat.ino}`;
+  } catch {
+    return plain();
+  }
   const key = hash(filename);
-  const entry = join(directory, `${key}.${hash(content)}-${content.length}.bin`);
+  const entry = join(directory, `${key}.${hash(version)}.bin`);
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(entry);
@@ -145,8 +153,6 @@ function store(directory: string, key: string, entry: string, script: vm.Script)
   }
 }
 
-/** CRC-32 where Node has it (20.15+, what Node's own compile cache keys by), else SHA-1. */
 function hash(text: string): string {
-  const crc32 = (zlib as { crc32?: (data: string) => number }).crc32;
-  return crc32 ? crc32(text).toString(16).padStart(8, '0') : createHash('sha1').update(text).digest('hex').slice(0, 16);
+  return createHash('sha1').update(text).digest('hex').slice(0, 16);
 }

@@ -23,6 +23,23 @@ async function cacheFrom(previous: FormattedFile[], sha: { current: string; prev
 const noCache = (sha: string): FormatCache => ({ formatter: undefined, files: {}, readExisting: async () => undefined, specSha256: { current: sha, previous: undefined } });
 
 describe('formatFiles', () => {
+  it('formats each kind of file as the full prettier does: TypeScript and JSON on its standalone build, Markdown with every language its fences need', async () => {
+    // A spec description may carry fenced code; the full entry formats it by the fence's language.
+    const markdown = '# Notes\n\n```ts\nconst a = {b:1}\n```\n\n```css\na{color:red}\n```\n\n```yaml\nkey:   value\n```\n';
+    const inputs = [
+      { path: 'a.ts', text: 'export const y = x( 1,2 )\ninterface A { b: string, c?: number }\n' },
+      { path: 'b.json', text: '{"a":[1,2,{"b":null}],"c":"d"}' },
+      { path: 'c.md', text: markdown },
+    ];
+    const formatted = await formatFiles(inputs, noCache(OLD_SHA));
+    const parsers: Record<string, string> = { ts: 'babel-ts', json: 'json', md: 'markdown' };
+    for (const [index, input] of inputs.entries()) {
+      expect(formatted[index].text).toBe(await prettier.format(input.text, { ...PRETTIER_OPTIONS, parser: parsers[input.path.split('.').pop()!] }));
+    }
+    expect(formatted[2].text).toContain('const a = { b: 1 };');
+    expect(formatted[2].text).toContain('a {\n  color: red;\n}');
+  });
+
   it('reuses a file whose only change is the spec sha256 in its banner, with the new sha256', async () => {
     const first = await formatFiles([{ path: 'a.ts', text: wrapper(OLD_SHA) }], noCache(OLD_SHA));
     const second = await formatFiles([{ path: 'a.ts', text: wrapper(NEW_SHA) }], await cacheFrom(first, { current: NEW_SHA, previous: OLD_SHA }));
