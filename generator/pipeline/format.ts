@@ -119,11 +119,18 @@ export type FormatCacheData = Omit<FormatCache, 'readExisting'> & {
   outDir: string;
 };
 
-/** The cache whose files on disk are those in `outDir`. */
-export function formatCacheIn({ outDir, ...data }: FormatCacheData): FormatCache {
+/**
+ * The cache whose files on disk are those in `outDir`. `read` keeps what was read, by path, so
+ * the output step can compare the new texts with those instead of reading the files again.
+ */
+export function formatCacheIn({ outDir, ...data }: FormatCacheData, read?: Map<string, string>): FormatCache {
   return {
     ...data,
-    readExisting: (path) => readFile(join(outDir, path), 'utf8').catch(() => undefined),
+    readExisting: async (path) => {
+      const text = await readFile(join(outDir, path), 'utf8').catch(() => undefined);
+      if (text !== undefined) read?.set(path, text);
+      return text;
+    },
   };
 }
 

@@ -374,13 +374,14 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
 
   // 7. Format (reusing files and pieces whose input is unchanged), then the lock that records them.
   const formatter = await formatterId();
+  const readTexts = new Map<string, string>(); // the old files the format step read, for the output step
   const formatCache = formatCacheIn({
     outDir,
     formatter: lock?.formatter,
     files: lock?.files ?? {},
     specSha256: { current: bodySha256!, previous: lock?.sha256 },
     trustSources: !options.force,
-  });
+  }, readTexts);
   let formatted;
   try {
     formatted = await formatFiles([...wrapperInputs, schema, ...others], formatCache);
@@ -406,10 +407,12 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   for (const file of formatted) {
     lockedFiles[file.path] = { sha256: sha256Text(file.text), input: file.input, ...(file.pieces ? { pieces: file.pieces } : {}) };
   }
-  lockedFiles[PINNED_SPEC_FILE] = { sha256: sha256Text(pinnedSpec), input: sha256Text(pinnedSpec) };
+  const pinnedSha256 = sha256Text(pinnedSpec);
+  lockedFiles[PINNED_SPEC_FILE] = { sha256: pinnedSha256, input: pinnedSha256 };
   for (const [path, text] of tracked.files) {
     files.set(path, text);
-    lockedFiles[path] = { sha256: sha256Text(text), input: sha256Text(text) };
+    const textSha256 = sha256Text(text);
+    lockedFiles[path] = { sha256: textSha256, input: textSha256 };
   }
   const lockText = serializeLock({
     source: source!,
@@ -428,7 +431,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
 
   // 8. Compare or write.
   const previouslyOwned = lock ? [LOCK_FILE, ...Object.keys(lock.files)] : [];
-  const diff = await diffOutput(outDir, files, previouslyOwned);
+  const diff = await diffOutput(outDir, files, previouslyOwned, readTexts);
   const summary = {
     outDir,
     specOrigin: origin!,

@@ -24,11 +24,21 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-export async function diffOutput(outDir: string, files: ReadonlyMap<string, string>, previouslyOwned: readonly string[]): Promise<OutputDiff> {
+/**
+ * Which files differ from those in `outDir`. `read`: texts of files already read from it this
+ * run (the format step read every file the lock lists); those are compared as they are, unless
+ * decoding may have lost something (a U+FFFD: the bytes may not have been UTF-8).
+ */
+export async function diffOutput(outDir: string, files: ReadonlyMap<string, string>, previouslyOwned: readonly string[], read?: ReadonlyMap<string, string>): Promise<OutputDiff> {
   const changed: string[] = [];
   await Promise.all(
     [...files].map(async ([path, text]) => {
-      // Compared as bytes: the old output (4 MB) is not decoded to strings.
+      const known = read?.get(path);
+      if (known !== undefined && !known.includes('\uFFFD')) {
+        if (known !== text) changed.push(path);
+        return;
+      }
+      // Compared as bytes: the old output is not decoded to strings.
       const bytes = await readFile(join(outDir, path)).catch(() => undefined);
       if (bytes === undefined || !bytes.equals(Buffer.from(text))) changed.push(path);
     }),
