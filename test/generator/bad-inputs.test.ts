@@ -112,6 +112,24 @@ describe('bad spec files', { timeout: 120_000 }, () => {
       }),
       error: /^ref\.json #\/paths\/~1api~1a\/get\/responses\/200\/\$ref: \$ref "#\/components\/responses\/Missing" points to nothing$/,
     },
+    {
+      name: 'a $ref to nothing after an array and a good $ref (the pointer names the one that fails)',
+      file: 'ref-array.json',
+      content: JSON.stringify({
+        openapi: '3.0.1',
+        components: { schemas: { Good: { type: 'string' } } },
+        paths: {
+          '/api/a': {
+            get: {
+              operationId: 'A',
+              parameters: [{ in: 'query', name: 'q', schema: { $ref: '#/components/schemas/Good' } }],
+              responses: { '200': { description: 'ok', content: { 'application/json': { schema: { oneOf: [{ $ref: '#/components/schemas/Good' }, { $ref: '#/components/schemas/Gone' }] } } } } },
+            },
+          },
+        },
+      }),
+      error: /^ref-array\.json #\/paths\/~1api~1a\/get\/responses\/200\/content\/application~1json\/schema\/oneOf\/1\/\$ref: \$ref "#\/components\/schemas\/Gone" points to nothing$/,
+    },
     { name: 'a missing file', file: 'absent.json', content: '', error: /^absent\.json: file not found$/ },
   ];
 
