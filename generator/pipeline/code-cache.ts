@@ -10,7 +10,8 @@
  * compile with the stored data when V8 accepts it; otherwise compile as usual and store what V8
  * produces once the module has run (so the functions its loading compiled are in it too).
  *
- * The cache is `<tmpdir>/logto-mgmt-code-cache/<V8 version>-<arch>/`, one file per module, named
+ * The cache is `<tmpdir>/logto-mgmt-code-cache-<uid>/<V8 version>-<arch>/` (private to the user:
+ * see isPrivateDirectory), one file per module, named
  * by hashes of its path and its version (size, mtime, ctime, inode): a file written again (an
  * npm update) gets a new entry and its old one is removed. V8 checks its own data again (version, flags) and a rejected entry is
  * rewritten. `LOGTO_MGMT_CODE_CACHE=0` turns it off; another value is the directory to use.
@@ -59,7 +60,27 @@ export interface CodeCacheStatus {
 export function codeCacheDirectory(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const setting = env.LOGTO_MGMT_CODE_CACHE;
   if (setting === '0' || setting === 'false' || setting === 'off') return undefined;
-  return join(setting || join(tmpdir(), 'logto-mgmt-code-cache'), `${process.versions.v8}-${process.arch}`);
+  const user = typeof process.getuid === 'function' ? `-${process.getuid()}` : '';
+  return join(setting || join(tmpdir(), `logto-mgmt-code-cache${user}`), `${process.versions.v8}-${process.arch}`);
+}
+
+/**
+ * Code from the cache runs as this process, so its directory must be this user's alone: in a
+ * shared tmpdir another user could otherwise plant compiled code there. Made 0700 when missing;
+ * used only when it and its parent are owned by this user and writable by nobody else (POSIX).
+ */
+function isPrivateDirectory(directory: string): boolean {
+  try {
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+    if (typeof process.getuid !== 'function') return true;
+    const uid = process.getuid();
+    return [dirname(directory), directory].every((path) => {
+      const stat = statSync(path);
+      return stat.uid === uid && (stat.mode & 0o022) === 0;
+    });
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -68,7 +89,7 @@ export function codeCacheDirectory(env: NodeJS.ProcessEnv = process.env): string
  */
 export function enableCodeCache(options: { directory?: string; nativeFirst?: boolean } = {}): CodeCacheStatus {
   const directory = options.directory ?? codeCacheDirectory();
-  if (directory === undefined) return { mode: 'off' };
+  if (directory === undefined || !isPrivateDirectory(directory)) return { mode: 'off' };
   if (options.nativeFirst !== false && typeof Module.enableCompileCache === 'function') {
     try {
       Module.enableCompileCache(directory);

@@ -5,7 +5,7 @@
  * loads them; off means off. And the generator's worker threads turn it on for themselves.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -135,11 +135,24 @@ describe('code cache', () => {
   it('is off with LOGTO_MGMT_CODE_CACHE=0, and keeps to the directory it is given', async () => {
     expect(codeCacheDirectory({ LOGTO_MGMT_CODE_CACHE: '0' })).toBeUndefined();
     expect(codeCacheDirectory({ LOGTO_MGMT_CODE_CACHE: '/somewhere' })).toBe(join('/somewhere', `${process.versions.v8}-${process.arch}`));
-    expect(codeCacheDirectory({})).toBe(join(tmpdir(), 'logto-mgmt-code-cache', `${process.versions.v8}-${process.arch}`));
+    expect(codeCacheDirectory({})).toBe(join(tmpdir(), `logto-mgmt-code-cache-${process.getuid!()}`, `${process.versions.v8}-${process.arch}`));
     const off = await load(bigModule('big.cjs'), { LOGTO_MGMT_CODE_CACHE: '0' });
     expect(off.status).toEqual({ mode: 'off' });
     expect(off.answer).toBe(142);
     expect(entries()).toEqual([]);
+  }, 60_000);
+
+  it('stays off in a directory others may write to (they could plant compiled code there)', async () => {
+    const file = bigModule('big.cjs');
+    mkdirSync(cache, { recursive: true });
+    chmodSync(cache, 0o777);
+    const shared = await load(file);
+    expect(shared.status).toEqual({ mode: 'off' });
+    expect(shared.answer).toBe(142);
+    expect(entries()).toEqual([]);
+    chmodSync(cache, 0o755);
+    expect((await load(file)).status.mode).toBe('hook');
+    expect(statSync(codeCacheDirectory({ LOGTO_MGMT_CODE_CACHE: cache })!).mode & 0o777).toBe(0o700);
   }, 60_000);
 
   it('is turned on by the generator’s worker threads before they load their tools', async () => {
