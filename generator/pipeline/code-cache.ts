@@ -10,11 +10,12 @@
  * compile with the stored data when V8 accepts it; otherwise compile as usual and store what V8
  * produces once the module has run (so the functions its loading compiled are in it too).
  *
- * The cache is `<tmpdir>/logto-mgmt-code-cache-<uid>/<V8 version>-<arch>/` (private to the user:
- * see isPrivateDirectory), one file per module, named
- * by hashes of its path and its version (size, mtime, ctime, inode): a file written again (an
- * npm update) gets a new entry and its old one is removed. V8 checks its own data again (version, flags) and a rejected entry is
- * rewritten. `LOGTO_MGMT_CODE_CACHE=0` turns it off; another value is the directory to use.
+ * The cache is `<tmpdir>/logto-mgmt-code-cache-<uid>/<V8 version>-<arch>/`, used only while it
+ * is private to the user (see isPrivateDirectory): one file per module, named by hashes of its
+ * path and its version (size, mtime, ctime, inode), so a file written again (an npm update) gets
+ * a new entry and its old one is removed. V8 checks its own data again (version, flags) and a
+ * rejected entry is rewritten. `LOGTO_MGMT_CODE_CACHE=0` turns it off; another value is the
+ * directory to use.
  * Nothing here can fail a run: a cache that cannot be read or written means compiling as usual.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
