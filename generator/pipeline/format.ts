@@ -23,9 +23,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { spareCores } from './module-worker.js';
+import { siblingModule, spareCores, startModuleWorker } from './module-worker.js';
 import type { LockedFile, LockedPiece } from './pin-spec.js';
 
 export const PRETTIER_OPTIONS = {
@@ -547,8 +545,8 @@ function startPool(expectedCharacters: number) {
  * output is the same: what the full entry adds for these parsers is formatting embedded in
  * template literals (css`…`, graphql`…`), and the emitters write no template literals.
  * Markdown goes through the full entry: a fenced block in a spec's description is formatted by
- * whichever plugin its language needs, as prettier alone does. (Format worker threads, on 4 or
- * more cores, load the full entry for everything.)
+ * whichever plugin its language needs, as prettier alone does. Format worker threads (4 or more
+ * cores) format through this too (formatPiece).
  */
 function prettierHere(): (text: string, parser: string) => Promise<string> {
   type Format = (text: string, options: Record<string, unknown>) => Promise<string>;
@@ -565,55 +563,18 @@ function prettierHere(): (text: string, parser: string) => Promise<string> {
   };
 }
 
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const loading = import(workerData.prettierUrl);
-parentPort.on('message', async ({ id, text, options }) => {
-  try {
-    const module = await loading;
-    const prettier = module.format ? module : module.default;
-    parentPort.postMessage({ id, text: await prettier.format(text, options) });
-  } catch (error) {
-    parentPort.postMessage({ id, error: String((error && error.stack) || error) });
-  }
-});`;
+/** One piece formatted on a format worker thread (startModuleWorker: a dead thread fails its calls). */
+let workerFormat: ReturnType<typeof prettierHere> | undefined;
+export function formatPiece(text: string, parser: string): Promise<string> {
+  workerFormat ??= prettierHere();
+  return workerFormat(text, parser);
+}
 
 function startFormatWorker() {
-  const prettierUrl = pathToFileURL(createRequire(import.meta.url).resolve('prettier')).href;
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    workerData: { prettierUrl },
-  });
-  let nextId = 0;
-  const waiting = new Map<number, { resolve: (text: string) => void; reject: (error: Error) => void }>();
-  worker.on('message', ({ id, text, error }: { id: number; text?: string; error?: string }) => {
-    const entry = waiting.get(id)!;
-    waiting.delete(id);
-    if (error !== undefined) entry.reject(new Error(`prettier failed in a worker: ${error}`));
-    else entry.resolve(text!);
-  });
-  // A dead thread answers nothing: what waits, and what comes after, fails with why (module-worker.ts does the same).
-  let gone: Error | undefined;
-  const failAll = (error: Error) => {
-    gone ??= error;
-    for (const entry of waiting.values()) entry.reject(gone);
-    waiting.clear();
-  };
-  worker.on('error', failAll);
-  worker.on('exit', (code) => failAll(new Error(`a prettier worker thread exited (code ${code})`)));
+  const worker = startModuleWorker(siblingModule('format'));
   return {
-    format: (text: string, parser: string) =>
-      new Promise<string>((resolve, reject) => {
-        if (gone) return reject(gone);
-        const id = nextId++;
-        waiting.set(id, { resolve, reject });
-        worker.postMessage({
-          id,
-          text,
-          options: { ...PRETTIER_OPTIONS, parser },
-        });
-      }),
-    close: () => worker.terminate(),
+    format: (text: string, parser: string) => worker.call<string>('formatPiece', [text, parser]),
+    close: () => worker.close(),
   };
 }
 

@@ -76,9 +76,7 @@ export async function benchGeneration(): Promise<BenchResult> {
   const scratch = freshScratchDir('generation');
   let outputCounter = 0;
   const freshOut = (name: string) => join(scratch, `${name}-${outputCounter++}`);
-  const timedIn = async (args: string[], what: string, env?: Record<string, string>) => assertSucceeded(await runNode(args, { timeoutMs: TIMEOUT_MS, treeCpu: true, env }), what);
-
-  const timed = (args: string[], what: string) => timedIn(args, what);
+  const timed = async (args: string[], what: string, env?: Record<string, string>) => assertSucceeded(await runNode(args, { timeoutMs: TIMEOUT_MS, treeCpu: true, env }), what);
 
   const measurements: Record<string, () => Promise<ChildRun>> = {
     openapiTypescript: () => timed([openapiTypescriptCli, spec, '-o', join(freshOut('ots'), 'schema.ts')], 'openapi-typescript'),
@@ -172,19 +170,18 @@ export async function benchGeneration(): Promise<BenchResult> {
   const repeated = async (what: string, label: string, cli: string[], args: (out: string) => string[], limitMs: number, fresh: boolean, variant?: { env: Record<string, string>; info: string }) => {
     const slug = what.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '');
     const base = freshOut(slug);
-    const timed = (args: string[], what: string) => timedIn(args, what, variant?.env);
-    await timed(fullArgs(cli, base), `${label} first generate`);
+    await timed(fullArgs(cli, base), `${label} first generate`, variant?.env);
     const target = () => {
       if (!fresh) return base;
       const copy = freshOut(`${slug}-copy`);
       cpSync(base, copy, { recursive: true });
       return copy;
     };
-    await timed(args(target()), `${label} warm-up`);
+    await timed(args(target()), `${label} warm-up`, variant?.env);
     const samples: ChildRun[] = [];
     for (let run = 0; run < noChangeRuns; run++) {
       const out = target(); // the copy is made before the clock starts
-      samples.push(await timed(args(out), `${label} ${what}`));
+      samples.push(await timed(args(out), `${label} ${what}`, variant?.env));
     }
     const ms = median(samples.map((run) => run.wallMs));
     const cpu = median(samples.map((run) => run.treeCpuMs ?? Number.NaN));

@@ -23,32 +23,30 @@ console.log('started');`;
     expect(stdout.trim()).toBe('started');
   }, 30_000);
 
-  it('fails a call to a thread that has exited instead of leaving it unsettled', async () => {
+  /** Runs `check` on a worker thread started on a module of `source`, in a directory removed afterwards. */
+  async function withWorker(source: string, check: (worker: ReturnType<typeof startModuleWorker>) => Promise<void>) {
     const dir = mkdtempSync(join(tmpdir(), 'module-worker-'));
     try {
-      const file = join(dir, 'exits.mjs');
-      writeFileSync(file, 'process.exit(3);\nexport const never = () => 1;\n');
-      const worker = startModuleWorker(pathToFileURL(file).href);
+      const file = join(dir, 'module.mjs');
+      writeFileSync(file, source);
+      await check(startModuleWorker(pathToFileURL(file).href));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('fails a call to a thread that has exited instead of leaving it unsettled', () =>
+    withWorker('process.exit(3);\nexport const never = () => 1;\n', async (worker) => {
       for (let waited = 0; worker.alive && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(worker.alive).toBe(false);
       // Before the fix this promise never settled: nothing was left to answer it, and the CLI exited 0 having written nothing.
       await expect(worker.call('never', [])).rejects.toThrow(/exited \(code 3\)/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 30_000);
+    }), 30_000);
 
-  it('fails a call that was waiting when the thread died', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'module-worker-'));
-    try {
-      const file = join(dir, 'dies.mjs');
-      writeFileSync(file, 'export const die = () => process.exit(4);\n');
-      const worker = startModuleWorker(pathToFileURL(file).href);
+  it('fails a call that was waiting when the thread died', () =>
+    withWorker('export const die = () => process.exit(4);\n', async (worker) => {
       await expect(worker.call('die', [])).rejects.toThrow(/exited \(code 4\)/);
       expect(worker.alive).toBe(false);
       await expect(worker.call('die', [])).rejects.toThrow(/exited \(code 4\)/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 30_000);
+    }), 30_000);
 });
